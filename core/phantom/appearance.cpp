@@ -101,10 +101,11 @@ void finishAppearance(Appearance& ap, Rng& rng, const DifficultyKnobs& knobs, co
   double brightest = 0.0;
   for (std::size_t k = 0; k < kTissueCount; ++k) brightest = std::max(brightest, ap.signal[k]);
   if (markers) {
-    ap.signal[static_cast<std::size_t>(Tissue::kMarkerA)] = 2.2 * brightest;
-    ap.signal[static_cast<std::size_t>(Tissue::kMarkerB)] = 1.8 * brightest;
-    ap.signal[static_cast<std::size_t>(Tissue::kMarkerC)] = 1.4 * brightest;
-    ap.gain = 1000.0 / brightest;
+    // Far above every tissue even after slab averaging, and distinct from each other.
+    ap.signal[static_cast<std::size_t>(Tissue::kMarkerA)] = 4.0 * brightest;
+    ap.signal[static_cast<std::size_t>(Tissue::kMarkerB)] = 3.4 * brightest;
+    ap.signal[static_cast<std::size_t>(Tissue::kMarkerC)] = 2.8 * brightest;
+    ap.gain = kMarkerModeTissueLevel / brightest;
   } else {
     ap.gain = rng.uniform(400.0, 2500.0) / brightest;
   }

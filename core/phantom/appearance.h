@@ -10,6 +10,9 @@
 
 namespace planelab::phantom {
 
+// Stored value of the brightest tissue in marker mode (markers reach up to 4x this).
+constexpr double kMarkerModeTissueLevel = 900.0;
+
 using RelaxationTable = std::array<TissueRelaxation, kTissueCount>;
 
 // Base table with T1, T2 multiplied by N(1, jitter) and PD by N(1, jitter * 5/8) per tissue.

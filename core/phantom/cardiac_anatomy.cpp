@@ -325,12 +325,13 @@ class CardiacSnapshot : public AnatomySnapshot {
     const double q_ep = rho2 / (r_ep * r_ep) + dz * dz / (sh_.c_ep * sh_.c_ep);
     const bool below_base = zeta >= sh_.zeta_b;
 
-    // LV outflow tract: LV cavity inside the ventricle, unlabelled blood above the base.
-    if (segmentDistance(x, sh_.lvot_a, sh_.lvot_b) < s_.lvot_radius) {
-      out = {Tissue::kBlood, Tissue::kAir, 1.0f, below_base && q_ep <= 1.0 ? kLabelLvCavity : std::uint8_t{0}};
+    const bool in_epi = below_base && q_ep <= 1.0;
+    // LV outflow tract above the mitral plane (unlabelled blood, as in ACDC); below it the
+    // ventricle keeps its closed-form shape and volume.
+    if (!in_epi && segmentDistance(x, sh_.lvot_a, sh_.lvot_b) < s_.lvot_radius) {
+      out = {Tissue::kBlood, Tissue::kAir, 1.0f, 0};
       return true;
     }
-    const bool in_epi = below_base && q_ep <= 1.0;
     if (in_epi) {
       const double q_en = rho2 / (r_en * r_en) + dz * dz / (sh_.c * sh_.c);
       if (q_en <= 1.0) {

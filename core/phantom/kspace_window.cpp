@@ -21,15 +21,14 @@ std::vector<double> kspaceTruncationKernel(int n, double fraction) {
   for (int k = 0; k <= m; ++k) {
     w[static_cast<std::size_t>(k)] = 1.0 / (1.0 + std::exp((k - (m - 2.0 * width)) / width));
   }
-  // h[d] = (1/n) sum_{k=-m..m} w_|k| cos(2 pi k d / n), normalised to unit DC gain.
-  double dc = w[0];
-  for (int k = 1; k <= m; ++k) dc += 2.0 * w[static_cast<std::size_t>(k)];
+  // h[d] = (1/n) sum_{k=-m..m} w_|k| cos(2 pi k d / n) / w_0: unit gain at DC, so the mean
+  // intensity is preserved.
   for (int d = 0; d < n; ++d) {
     double sum = w[0];
     for (int k = 1; k <= m; ++k) {
       sum += 2.0 * w[static_cast<std::size_t>(k)] * std::cos(2.0 * geometry::kPi * k * d / n);
     }
-    h[static_cast<std::size_t>(d)] = sum / n * (n / dc);
+    h[static_cast<std::size_t>(d)] = sum / (n * w[0]);
   }
   return h;
 }
