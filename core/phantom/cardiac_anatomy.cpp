@@ -15,7 +15,8 @@ using geometry::Vec3;
 namespace {
 
 constexpr int kPhiBins = 360;  // angular resolution of the radius tables (1 degree)
-constexpr double kMyocardiumDensity = 1.05;  // g/mL
+// Widest epicardial fat + pericardium band f0 + f1 + f2 + 1.5 mm (PHANTOM.md 3.2 ranges).
+constexpr double kMaxFatBandMm = 2.0 + 8.0 + 5.0 + 1.5;
 
 // Volume factor of an ellipsoid truncated at distance h = kappa * c from its centre on the
 // base side: V = pi R^2 c Phi(kappa), Phi = (2 + 3k - k^3) / 3 (PHANTOM.md 3.2).
@@ -42,6 +43,23 @@ double segmentDistance(const Vec3& p, const Vec3& a, const Vec3& b) {
   return geometry::norm(p - (a + ab * t));
 }
 
+// Segment [a, b] thickened by radius r, with a bounding sphere for a cheap early reject.
+struct Capsule {
+  Vec3 a, b;
+  double radius = 0.0;
+  Vec3 centre;
+  double bound2 = 0.0;
+  Capsule() = default;
+  Capsule(const Vec3& a_, const Vec3& b_, double r) : a(a_), b(b_), radius(r), centre((a_ + b_) * 0.5) {
+    const double half = 0.5 * geometry::norm(b_ - a_) + r;
+    bound2 = half * half;
+  }
+  bool contains(const Vec3& p) const {
+    const Vec3 d = p - centre;
+    return dot(d, d) <= bound2 && segmentDistance(p, a, b) < radius;
+  }
+};
+
 double sq(double v) { return v * v; }
 
 // Superellipse |x/ax|^p + |y/ay|^p <= 1, with a cheap exact accept for points inside the
@@ -52,6 +70,8 @@ bool insideSuperellipse(double x, double y, double ax, double ay, double p) {
   const double v = std::abs(y) / ay;
   if (u > 1.0 || v > 1.0) return false;
   if (u * u + v * v <= 1.0) return true;
+  // Inside as well when both |u|, |v| <= 2^(-1/p) (then |u|^p + |v|^p <= 1); 0.75 < 2^(-1/2.2).
+  if (u <= 0.75 && v <= 0.75) return true;
   return std::pow(u, p) + std::pow(v, p) <= 1.0;
 }
 
@@ -218,6 +238,11 @@ class CardiacSnapshot : public AnatomySnapshot {
     z_apex_ = fr_.apex.z;
     z_heart_ = s_.lv_centroid.z;
     tan_cap_ = std::tan(degToRad(s_.rv_cap_angle_deg));
+    const double max_rep = *std::max_element(sh_.r_ep.begin(), sh_.r_ep.end());
+    near_lv_radius2_ = sq(max_rep + kMaxFatBandMm);
+    lvot_ = Capsule(sh_.lvot_a, sh_.lvot_b, s_.lvot_radius);
+    aorta_ = Capsule(sh_.aortic_root, sh_.aorta_end, s_.aorta_asc_radius);
+    pulmonary_ = Capsule(sh_.pa_a, sh_.pa_b, s_.pa_radius);
   }
 
   TissueSample eval(const Vec3& x_fixed, const Vec3& shift) const override {
@@ -231,9 +256,10 @@ class CardiacSnapshot : public AnatomySnapshot {
     }
     if (dot(x - core_centre_, x - core_centre_) < core_radius2_) {
       TissueSample hit;
-      if (heart(x, hit)) return hit;
+      if (heart(x, hit)) return hit;  // includes the great vessels
+    } else if (vessels(x)) {
+      return {Tissue::kBlood, Tissue::kAir, 1.0f, 0};
     }
-    if (vessels(x)) return {Tissue::kBlood, Tissue::kAir, 1.0f, 0};
     const double sf = s_.subcutaneous_fat;
     const double mu = s_.chest_muscle;
     const bool in_muscle_inner =
@@ -297,9 +323,9 @@ class CardiacSnapshot : public AnatomySnapshot {
   }
 
   bool vessels(const Vec3& x) const {
-    if (segmentDistance(x, sh_.aortic_root, sh_.aorta_end) < s_.aorta_asc_radius) return true;
+    if (aorta_.contains(x)) return true;
     if (dot(x - sh_.aortic_root, x - sh_.aortic_root) < sq(s_.aortic_root_radius)) return true;
-    return segmentDistance(x, sh_.pa_a, sh_.pa_b) < s_.pa_radius;
+    return pulmonary_.contains(x);
   }
 
   double radiusAt(const std::array<float, kPhiBins>& table, double phi) const {
@@ -318,17 +344,23 @@ class CardiacSnapshot : public AnatomySnapshot {
     const double eta = dot(d, fr_.e_a);
     const double zeta = dot(d, fr_.a);
     const double rho2 = xi * xi + eta * eta;
-    const double phi = std::atan2(eta, xi);
-    const double r_en = radiusAt(sh_.r_en, phi);
-    const double r_ep = radiusAt(sh_.r_ep, phi);
     const double dz = zeta - sh_.zeta_c;
-    const double q_ep = rho2 / (r_ep * r_ep) + dz * dz / (sh_.c_ep * sh_.c_ep);
     const bool below_base = zeta >= sh_.zeta_b;
+    // The angle (and the radius tables) only matter near the LV: within the largest epicardial
+    // radius plus the widest fat band.
+    const bool near_lv = rho2 < near_lv_radius2_ && std::abs(dz) < sh_.c_ep + kMaxFatBandMm;
+    double phi = 0.0, r_en = 1.0, r_ep = 1.0, q_ep = 2.0 + kMaxFatBandMm;
+    if (near_lv) {
+      phi = std::atan2(eta, xi);
+      r_en = radiusAt(sh_.r_en, phi);
+      r_ep = radiusAt(sh_.r_ep, phi);
+      q_ep = rho2 / (r_ep * r_ep) + dz * dz / (sh_.c_ep * sh_.c_ep);
+    }
 
     const bool in_epi = below_base && q_ep <= 1.0;
     // LV outflow tract above the mitral plane (unlabelled blood, as in ACDC); below it the
     // ventricle keeps its closed-form shape and volume.
-    if (!in_epi && segmentDistance(x, sh_.lvot_a, sh_.lvot_b) < s_.lvot_radius) {
+    if (!in_epi && lvot_.contains(x)) {
       out = {Tissue::kBlood, Tissue::kAir, 1.0f, 0};
       return true;
     }
@@ -401,7 +433,7 @@ class CardiacSnapshot : public AnatomySnapshot {
     // Epicardial fat and the pericardial line: a band outside the LV and RV epicardium, thicker
     // in the atrioventricular groove and near the RV acute margin.
     double dist = 1e9;
-    if (zeta >= sh_.zeta_b - 6.0 && q_ep > 1.0) {
+    if (near_lv && zeta >= sh_.zeta_b - 6.0 && q_ep > 1.0) {
       dist = (std::sqrt(q_ep) - 1.0) * std::min(r_ep, sh_.c_ep);
     }
     if (rv_region || zeta >= cap_zeta) {
@@ -471,6 +503,8 @@ class CardiacSnapshot : public AnatomySnapshot {
   double z_apex_ = 0.0;
   double z_heart_ = 0.0;
   double tan_cap_ = 0.0;
+  double near_lv_radius2_ = 0.0;
+  Capsule lvot_, aorta_, pulmonary_;
 };
 
 // Per-angle shape functions g (cross-section) and omega (regional thickness), and the infarct

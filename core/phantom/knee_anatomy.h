@@ -45,12 +45,13 @@ struct KneeSubject {
 
   // Pose: flexion of the tibia against the femur (the femur itself is tilted by half of it),
   // external rotation of the limb about the scanner z axis, varus (+) / valgus (-) tilt of the
-  // knee in the coronal plane. `origin_mm` is the knee frame origin in the patient frame (LPS).
+  // knee in the coronal plane. `joint_centre_mm` is where the joint centre (between the condyles
+  // at the joint line) lies in the patient frame (LPS), near the magnet isocentre.
   double scale = 1.0;
   double flexion_deg = 10.0;
   double external_rotation_deg = 7.5;
   double varus_valgus_deg = 0.0;
-  geometry::Vec3 origin_mm;
+  geometry::Vec3 joint_centre_mm;
 
   // Femur.
   double condyle_radius = 21.0;           // lateral condyle, sagittal radius R_c

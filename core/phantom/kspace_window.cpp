@@ -40,20 +40,24 @@ void convolveLines(std::vector<double>& data, int n, int count, int line_stride,
     for (std::size_t d = 1; d < kernel.size() && identity; ++d) identity = kernel[d] == 0.0;
     if (identity) return;
   }
-  std::vector<double> line(static_cast<std::size_t>(2 * n));
+  std::vector<double> line(static_cast<std::size_t>(3 * n));
   std::vector<double> out(static_cast<std::size_t>(n));
   for (int l = 0; l < count; ++l) {
     const std::size_t base = static_cast<std::size_t>(l) * line_stride;
     for (int j = 0; j < n; ++j) {
       const double v = data[base + static_cast<std::size_t>(j) * element_stride];
+      // Tripled line: circular indexing without modulo for offsets in [-n, n].
       line[static_cast<std::size_t>(j)] = v;
-      line[static_cast<std::size_t>(j + n)] = v;  // doubled line: circular indexing without modulo
+      line[static_cast<std::size_t>(j + n)] = v;
+      line[static_cast<std::size_t>(j + 2 * n)] = v;
     }
     for (int i = 0; i < n; ++i) {
-      // out[i] = sum_d h[d] x[(i - d) mod n] = sum_d h[d] line[i - d + n]
-      double acc = 0.0;
+      // out[i] = sum_d h[d] x[(i - d) mod n]; the kernel is symmetric (h[n - d] = h[d]), so
+      // pairs of taps share one multiplication.
       const double* x = &line[static_cast<std::size_t>(i + n)];
-      for (int d = 0; d < n; ++d) acc += kernel[static_cast<std::size_t>(d)] * x[-d];
+      double acc = kernel[0] * x[0];
+      for (int d = 1; d < (n + 1) / 2; ++d) acc += kernel[static_cast<std::size_t>(d)] * (x[-d] + x[d]);
+      if (n % 2 == 0) acc += kernel[static_cast<std::size_t>(n / 2)] * x[n / 2];
       out[static_cast<std::size_t>(i)] = acc;
     }
     for (int j = 0; j < n; ++j) data[base + static_cast<std::size_t>(j) * element_stride] = out[static_cast<std::size_t>(j)];

@@ -29,14 +29,26 @@ RenderSettings RenderSettings::quality() {
 namespace {
 
 constexpr std::uint64_t kNoiseTag = 0x4E4F495345ULL;  // "NOISE"
+constexpr int kBiasStep = 8;  // pixels between exact bias-field evaluations
 
-// Texture noise field in [-1, 1]-ish, tissue independent (amplitude is per tissue).
-double textureNoise(const Appearance& ap, const Vec3& x) {
-  double sum = 0.0;
+// Texture noise along one image row: sum of the appearance's plane waves, 0.35 * sum cos(k.x + p)
+// (roughly [-1, 1]), evaluated at the pixel centres x = start + j * step by rotating each wave's
+// phasor instead of calling cos per pixel.
+void textureRow(const Appearance& ap, const Vec3& start, const Vec3& step, int cols, std::vector<double>& out) {
+  out.assign(static_cast<std::size_t>(cols), 0.0);
   for (std::size_t w = 0; w < ap.texture_wave_vectors.size(); ++w) {
-    sum += std::cos(geometry::dot(ap.texture_wave_vectors[w], x) + ap.texture_phases[w]);
+    const Vec3& k = ap.texture_wave_vectors[w];
+    const double a = geometry::dot(k, start) + ap.texture_phases[w];
+    const double b = geometry::dot(k, step);
+    double re = std::cos(a), im = std::sin(a);
+    const double cb = std::cos(b), sb = std::sin(b);
+    for (int j = 0; j < cols; ++j) {
+      out[static_cast<std::size_t>(j)] += 0.35 * re;
+      const double next_re = re * cb - im * sb;
+      im = re * sb + im * cb;
+      re = next_re;
+    }
   }
-  return sum * 0.35;
 }
 
 bool anyTexture(const Appearance& ap) {
@@ -109,10 +121,14 @@ RenderedImage renderImage(const PhantomStudy& study, int series_index, int slice
   const bool textured = anyTexture(ap);
   std::vector<double> image(npix, 0.0);
   std::array<int, 256> votes{};
+  std::vector<double> texture_row(static_cast<std::size_t>(cols), 0.0);
+  const Vec3 column_step = plane.row_dir * plane.col_spacing_mm;
   for (int i = 0; i < rows; ++i) {
+    // Texture moves with the organs: evaluated at x - shift.
+    if (textured) textureRow(ap, plane.toPatient(i, 0) - shift, column_step, cols, texture_row);
     for (int j = 0; j < cols; ++j) {
       const Vec3 centre = plane.toPatient(i, j);
-      const double texture = textured ? textureNoise(ap, centre - shift) : 0.0;
+      const double texture = texture_row[static_cast<std::size_t>(j)];
       double acc = 0.0;
       std::uint8_t first_label = 0;
       int distinct = 0;
@@ -134,7 +150,7 @@ RenderedImage renderImage(const PhantomStudy& study, int series_index, int slice
         }
       }
       const auto p = static_cast<std::size_t>(i) * cols + static_cast<std::size_t>(j);
-      image[p] = acc * biasField(ap, centre);
+      image[p] = acc;
       if (settings.labels) {
         // Majority of the s x s central-plane samples; the pixel centre breaks ties.
         std::uint8_t best = first_label;
@@ -153,6 +169,31 @@ RenderedImage renderImage(const PhantomStudy& study, int series_index, int slice
         if (tie) best = snap->eval(centre, shift).label;
         out.labels[p] = best;
         for (int d = 0; d < distinct; ++d) votes[seen[d]] = 0;
+      }
+    }
+  }
+
+  // Coil/bias shading: smooth on a 250 mm scale, so evaluated every kBiasStep pixels and
+  // interpolated bilinearly (exact at the grid nodes).
+  {
+    const int gr = (rows - 1) / kBiasStep + 2;
+    const int gc = (cols - 1) / kBiasStep + 2;
+    std::vector<double> grid(static_cast<std::size_t>(gr * gc));
+    for (int a = 0; a < gr; ++a) {
+      for (int b = 0; b < gc; ++b) {
+        grid[static_cast<std::size_t>(a * gc + b)] = biasField(ap, plane.toPatient(a * kBiasStep, b * kBiasStep));
+      }
+    }
+    for (int i = 0; i < rows; ++i) {
+      const int a = i / kBiasStep;
+      const double ta = static_cast<double>(i - a * kBiasStep) / kBiasStep;
+      for (int j = 0; j < cols; ++j) {
+        const int b = j / kBiasStep;
+        const double tb = static_cast<double>(j - b * kBiasStep) / kBiasStep;
+        const auto at = [&](int r, int c) { return grid[static_cast<std::size_t>(r * gc + c)]; };
+        const double v = (1 - ta) * ((1 - tb) * at(a, b) + tb * at(a, b + 1)) +
+                         ta * ((1 - tb) * at(a + 1, b) + tb * at(a + 1, b + 1));
+        image[static_cast<std::size_t>(i) * cols + static_cast<std::size_t>(j)] *= v;
       }
     }
   }
@@ -179,9 +220,9 @@ RenderedImage renderImage(const PhantomStudy& study, int series_index, int slice
   for (std::size_t p = 0; p < npix; ++p) {
     double m = image[p];
     if (add_noise) {
-      const double re = m + noise.normal(0.0, ap.noise_sigma);
-      const double im = noise.normal(0.0, ap.noise_sigma);
-      m = std::sqrt(re * re + im * im);
+      const auto [n_re, n_im] = noise.normalPair(ap.noise_sigma);
+      const double re = m + n_re;
+      m = std::sqrt(re * re + n_im * n_im);
     } else {
       m = std::abs(m);
     }

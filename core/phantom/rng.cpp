@@ -68,6 +68,13 @@ double Rng::normal(double mean, double sd) {
   return mean + sd * std::sqrt(-2.0 * std::log(u1)) * std::cos(kTwoPi * u2);
 }
 
+std::pair<double, double> Rng::normalPair(double sd) {
+  const double u1 = 1.0 - uniform();
+  const double u2 = uniform();
+  const double r = sd * std::sqrt(-2.0 * std::log(u1));
+  return {r * std::cos(kTwoPi * u2), r * std::sin(kTwoPi * u2)};
+}
+
 double Rng::truncatedNormal(double mean, double sd, double k) {
   if (sd <= 0.0) return mean;
   for (;;) {

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <utility>
 
 namespace planelab::phantom {
 
@@ -26,6 +27,8 @@ class Rng {
   int uniformInt(int lo, int hi);            // inclusive both ends
   bool bernoulli(double p);
   double normal(double mean = 0.0, double sd = 1.0);  // Box-Muller
+  // Two independent N(0, sd^2) variates from one Box-Muller draw (noise of a complex sample).
+  std::pair<double, double> normalPair(double sd);
   // Normal resampled until it lies within mean +- k * sd (PHANTOM.md 3.0: k = 2.5).
   double truncatedNormal(double mean, double sd, double k = 2.5);
 

@@ -1,0 +1,17 @@
+// planelab-cli: everything the PlaneLab GUI does, from a terminal.
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include "app/cli/phantom_command.h"
+#include "app/version.h"
+
+int main(int argc, char** argv) {
+  spdlog::set_pattern("planelab-cli: %^%l%$: %v");
+  CLI::App app{"PlaneLab: self-supervised learning on anatomy-oriented MR imaging planes"};
+  app.set_version_flag("--version", std::string("planelab-cli ") + PLANELAB_VERSION);
+  app.require_subcommand(1);
+  int exit_code = 0;
+  planelab::cli::addPhantomCommands(app, &exit_code);
+  CLI11_PARSE(app, argc, argv);
+  return exit_code;
+}

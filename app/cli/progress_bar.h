@@ -1,0 +1,27 @@
+// Terminal progress bar with ETA for long CLI work. Draws on stderr only when it is a terminal,
+// so logs and --json output stay clean when piped.
+#pragma once
+
+#include <string>
+
+namespace planelab::cli {
+
+class ProgressBar {
+ public:
+  explicit ProgressBar(std::string label);
+  ~ProgressBar();
+  // done/total work units (images), elapsed seconds; redraws at most ~10 times per second.
+  void update(int done, int total, double elapsed_s);
+  void finish();
+
+  // "1:05" or "1:02:03"; "--:--" while unknown.
+  static std::string formatDuration(double seconds);
+
+ private:
+  std::string label_;
+  bool enabled_ = false;
+  bool drawn_ = false;
+  double last_draw_s_ = -1.0;
+};
+
+}  // namespace planelab::cli

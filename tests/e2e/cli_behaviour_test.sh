@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# planelab-cli as a user meets it: bad arguments, a non-empty output folder, a small cohort with
+# --json, byte-identical regeneration, and cancellation leaving only complete subjects.
+set -euo pipefail
+cli=$1 work=$2 py=$3
+rm -rf "$work" && mkdir -p "$work"
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# Bad arguments: clear message, non-zero exit.
+if "$cli" phantom --organ lung --out "$work/x" 2>"$work/err.txt"; then fail "--organ lung accepted"; fi
+grep -q -- "--organ" "$work/err.txt" || fail "no message naming --organ: $(cat "$work/err.txt")"
+if "$cli" phantom --organ heart 2>"$work/err.txt"; then fail "missing --out accepted"; fi
+grep -q -- "--out" "$work/err.txt" || fail "no message naming --out"
+if "$cli" phantom --subjects 0 --out "$work/x" 2>/dev/null; then fail "--subjects 0 accepted"; fi
+[ ! -e "$work/x" ] || fail "a refused command created its output folder"
+
+# A non-empty output folder is never overwritten.
+mkdir -p "$work/busy" && echo precious > "$work/busy/keep.txt"
+set +e
+"$cli" phantom --subjects 1 --phases 2 --quality fast --out "$work/busy" 2>"$work/err.txt"
+rc=$?
+set -e
+[ "$rc" -eq 2 ] || fail "non-empty folder: exit $rc, expected 2"
+grep -q "output_not_empty" "$work/err.txt" || fail "no output_not_empty key"
+[ "$(cat "$work/busy/keep.txt")" = precious ] || fail "existing file changed"
+[ "$(ls "$work/busy")" = keep.txt ] || fail "files added to a refused folder"
+
+# A small cohort with a machine-readable summary.
+"$cli" phantom --organ heart --subjects 2 --seed 7 --level L1 --layout ukb --phases 3 --labels ed-es \
+  --quality fast --threads 2 --out "$work/a" --json > "$work/a.json"
+"$py" - "$work/a.json" "$work/a" <<'PY'
+import json, os, sys
+summary = json.load(open(sys.argv[1]))
+assert summary["status"] == "ok", summary
+assert len(summary["subjects"]) == 2, summary
+images = sum(len([f for f in fs if f.endswith(".dcm")]) for d, _, fs in os.walk(sys.argv[2]) if "labels" not in d)
+assert images == summary["images"], (images, summary["images"])
+for s in summary["subjects"]:
+    truth = json.load(open(os.path.join(s["folder"], "truth.json")))
+    assert truth["organ"] == "heart"
+    assert s["seg_files"] > 0
+cohort = json.load(open(os.path.join(sys.argv[2], "cohort.json")))
+assert cohort["complete"] is True and len(cohort["subjects"]) == 2
+print("json summary ok:", summary["images"], "images")
+PY
+
+# Same seed, same bytes (thread count does not matter).
+"$cli" phantom --organ heart --subjects 2 --seed 7 --level L1 --layout ukb --phases 3 --labels ed-es \
+  --quality fast --threads 1 --out "$work/b" > /dev/null
+diff -r "$work/a" "$work/b" > /dev/null || fail "same seed gave different files"
+"$cli" phantom --organ heart --subjects 1 --seed 8 --level L1 --layout ukb --phases 3 --quality fast \
+  --out "$work/c" > /dev/null
+if cmp -s "$work/a/PL-HEART-0000/truth.json" "$work/c/PL-HEART-0000/truth.json"; then fail "seed ignored"; fi
+
+# Cancellation (SIGINT) keeps only complete subjects and a consistent cohort.json.
+"$cli" phantom --organ heart --subjects 6 --phases 10 --quality quality --threads 1 --out "$work/cancel" \
+  > "$work/cancel.txt" 2>&1 &
+pid=$!
+for _ in $(seq 1 100); do
+  [ -f "$work/cancel/PL-HEART-0000/truth.json" ] && break
+  sleep 0.2
+done
+kill -INT "$pid"
+set +e
+wait "$pid"
+rc=$?
+set -e
+[ "$rc" -eq 130 ] || fail "cancel: exit $rc, expected 130 ($(cat "$work/cancel.txt"))"
+"$py" - "$work/cancel" <<'PY'
+import json, os, sys
+root = sys.argv[1]
+cohort = json.load(open(os.path.join(root, "cohort.json")))
+assert cohort["complete"] is False
+listed = {s["folder"] for s in cohort["subjects"]}
+present = {d for d in os.listdir(root) if os.path.isdir(os.path.join(root, d))}
+assert listed == present, (listed, present)
+for d in present:
+    assert os.path.isfile(os.path.join(root, d, "truth.json")), d
+print("cancel ok:", len(present), "complete subjects kept")
+PY
+echo "cli behaviour: all checks passed"
