@@ -1,11 +1,14 @@
 // planelab-cli: everything the PlaneLab GUI does, from a terminal.
 #include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include "app/cli/phantom_command.h"
 #include "app/version.h"
 
 int main(int argc, char** argv) {
+  // Messages go to stderr so that stdout carries only results (--json stays parseable).
+  spdlog::set_default_logger(spdlog::stderr_color_mt("planelab-cli"));
   spdlog::set_pattern("planelab-cli: %^%l%$: %v");
   CLI::App app{"PlaneLab: self-supervised learning on anatomy-oriented MR imaging planes"};
   app.set_version_flag("--version", std::string("planelab-cli ") + PLANELAB_VERSION);

@@ -28,7 +28,7 @@ struct CohortRequest {
 };
 
 struct CohortProgress {
-  int images_done = 0;
+  int images_done = 0;  // work units: images plus one per SEG series
   int images_total = 0;
   int subjects_done = 0;
   int subjects_total = 0;

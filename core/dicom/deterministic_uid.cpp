@@ -53,7 +53,10 @@ std::string deterministicUid(std::uint64_t seed, const std::string& entity_path)
 }
 
 std::string subjectEntityPath(const phantom::PhantomStudy& study) {
-  return phantom::organName(study.organ) + "/" + std::to_string(study.subject_index);
+  // The variant key keeps two variants of one subject (another layout, level, phase count...)
+  // from sharing UIDs.
+  return phantom::organName(study.organ) + "/" + std::to_string(study.subject_index) + "/" +
+         std::to_string(study.variant_key);
 }
 
 std::string studyInstanceUid(const phantom::PhantomStudy& study) {

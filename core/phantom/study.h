@@ -147,6 +147,9 @@ struct PhantomStudy {
   Level level = Level::kL2;
   std::uint64_t seed = 0;
   int subject_index = 0;
+  // Hash of every option that shapes the content (layout, level and knobs, phases, markers,
+  // breath-hold shifts): two variants of one subject must not share DICOM UIDs.
+  std::uint64_t variant_key = 0;
   Patient patient;
   AcquisitionParameters acquisition;
   std::vector<SeriesPlan> series;
@@ -170,6 +173,9 @@ struct StudyOptions {
   bool markers = false;            // asymmetric marker mode
   bool breath_hold_shifts = true;  // off: anatomy agrees exactly with the headers
 };
+
+// Hash of the content-shaping options (PhantomStudy::variant_key).
+std::uint64_t variantKey(const StudyOptions& options);
 
 // Generates subject `subject_index` of the cohort drawn from `seed` (pure function of its inputs).
 PhantomStudy generateStudy(std::uint64_t seed, int subject_index, const StudyOptions& options);
