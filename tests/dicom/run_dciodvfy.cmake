@@ -3,9 +3,9 @@
 # -DGENERATOR=<write_fixture_study> -DOUT_DIR=<folder>
 find_program(DCIODVFY dciodvfy)
 find_program(DCENTVFY dcentvfy)
-if(NOT DCIODVFY)
-  message("PLANELAB_SKIP: dciodvfy (dicom3tools) not found; install dicom3tools to run this check")
-  return()
+if(NOT DCIODVFY OR NOT DCENTVFY)
+  # A required check, not an optional one: scripts/install-deps.sh installs dicom3tools.
+  message(FATAL_ERROR "dciodvfy/dcentvfy (dicom3tools) not found; run scripts/install-deps.sh")
 endif()
 
 file(REMOVE_RECURSE "${OUT_DIR}")
