@@ -247,6 +247,7 @@ struct KneeAnatomy::Model {
 
   // Patella.
   Vec3 pat_c, pat_r;
+  double pat_ridge = 4.0;
   Box pat_box;
 
   // Ligaments and tendons (femoral coordinates unless stated).
@@ -271,6 +272,8 @@ struct KneeAnatomy::Model {
   double ham_z_m = 30.0, ham_z_l = 35.0, gas_z_m = 35.0, gas_z_l = 32.0;
   double soleus_z = -45.0, anterior_z = -22.0, peroneal_z = -40.0;
   Vec3 popliteus_c, popliteus_r;
+  Vec3 sartorius;
+  double sartorius_z = -10.0;
 
   // Limb envelope (soft-tissue coordinates).
   double limb_x = 0.0, limb_ax = 60.0;
@@ -328,13 +331,13 @@ struct KneeAnatomy::Model {
   bool femoralArticular(const Vec3& p, double* thickness) const {
     if (std::abs(p.x) < notch_half + 0.5 && notchInside(p) > -1.0) return false;
     // Trochlea: anterior surface between the facets.
-    if (p.y < meta_c.y && p.z > 1.0 && p.z < troch_top && std::abs(p.x - groove_x) < 0.78 * meta_r.x) {
-      *thickness = t_fem * 1.2;
+    if (p.y < meta_c.y && p.z > 1.0 && p.z < troch_top && std::abs(p.x - groove_x) < 0.62 * meta_r.x) {
+      *thickness = t_fem * 1.1;
       return true;
     }
     const auto condyle = [&](const Vec3& c, const Vec3& r) {
       const Vec3 u{(p.x - c.x) / r.x, (p.y - c.y) / r.y, (p.z - c.z) / r.z};
-      return std::abs(u.x) < 0.9 && u.z < 0.75 && (u.z < 0.2 || u.y > 0.15);
+      return std::abs(u.x) < 0.88 && u.z < 0.55 && (u.z < 0.2 || u.y > 0.15);
     };
     if (condyle(cond_l_c, cond_l_r) || condyle(cond_m_c, cond_m_r)) {
       *thickness = t_fem;
@@ -343,9 +346,17 @@ struct KneeAnatomy::Model {
     return false;
   }
 
+  // Posterior bulge of the patella's median ridge at offset (dx, dz) from its centre.
+  double patellaRidge(double dx, double dz) const {
+    return pat_ridge * bump(dx, pat_r.x) * clamp01(1.0 - sq(dz / pat_r.z));
+  }
+
   double patellaSdf(const Vec3& p) const {
     if (!pat_box.contains(p)) return kFar;
-    return sdEllipsoid(p - pat_c, pat_r);
+    const Vec3 u = p - pat_c;
+    double d = sdEllipsoid(u, pat_r);
+    if (u.y > 0.0) d -= patellaRidge(u.x, u.z) * smoothstep(0.0, 0.6 * pat_r.y, u.y);
+    return d;
   }
 
   bool patellarArticular(const Vec3& p) const {
@@ -481,32 +492,36 @@ struct KneeAnatomy::Model {
     return (g - 1.0) / std::sqrt(gx * gx + gy * gy);
   }
 
-  // Column along z with radius r whose end at z_end (above when `up`, else below) is rounded
-  // over `taper` mm.
+  // Oval column along z (ML radius 1.15 r, AP radius 0.85 r) whose end at z_end (above when
+  // `up`, else below) is rounded over `taper` mm.
   static bool column(const Vec3& s_pt, double cx, double cy, double r, double z_end, double taper, bool up) {
     const double along = up ? s_pt.z - z_end : z_end - s_pt.z;
     if (along <= 0.0) return false;
     const double rr = r * std::sqrt(std::min(1.0, along / taper));
-    return sq(s_pt.x - cx) + sq(s_pt.y - cy) <= rr * rr;
+    return sq((s_pt.x - cx) / 1.15) + sq((s_pt.y - cy) / 0.85) <= rr * rr;
   }
 
   // Muscle bellies in soft-tissue coordinates (femoral frame above the joint, tibial below).
   bool muscle(const Vec3& s_pt) const {
     if (s_pt.z > 0.0) {
-      // Quadriceps around the front and sides of the femur; vastus medialis reaches lowest.
+      // Quadriceps around the front and sides of the femur (compartment borders run radially
+      // from the shaft); vastus medialis reaches lowest, vastus lateralis ends higher.
       const double dy = s_pt.y - shaft_y;
-      if (dy < 12.0) {
-        const double w_med = smoothstep(-8.0, -26.0, s_pt.x);
-        const double w_lat = smoothstep(8.0, 26.0, s_pt.x);
+      const double theta = std::atan2(s_pt.x, -dy);  // 0 anterior, + lateral, - medial
+      if (std::abs(theta) < 2.1) {
+        const double w_med = smoothstep(-0.3, -1.3, theta);
+        const double w_lat = smoothstep(0.3, 1.3, theta);
         const double z_bot = quad_z_ant + w_med * (quad_z_med - quad_z_ant) + w_lat * (quad_z_lat - quad_z_ant);
         if (s_pt.z > z_bot) {
           const double r_out = 90.0 * std::sqrt(std::min(1.0, (s_pt.z - z_bot) / 25.0));
           if (sq(s_pt.x) + sq(dy) <= r_out * r_out) return true;
         }
       }
-      // Hamstrings (semimembranosus medially, biceps femoris laterally).
-      if (column(s_pt, ham_m.x, ham_m.y, ham_m.z, ham_z_m, 14.0, true)) return true;
-      if (column(s_pt, ham_l.x, ham_l.y, ham_l.z, ham_z_l, 14.0, true)) return true;
+      // Hamstrings (semimembranosus medially, biceps femoris laterally), bulkier higher up.
+      const double gm = 1.0 + 0.7 * smoothstep(ham_z_m, ham_z_m + 70.0, s_pt.z);
+      if (column(s_pt, ham_m.x + 3.0 * (gm - 1.0), ham_m.y, ham_m.z * gm, ham_z_m, 14.0, true)) return true;
+      const double gl = 1.0 + 0.7 * smoothstep(ham_z_l, ham_z_l + 70.0, s_pt.z);
+      if (column(s_pt, ham_l.x - 3.0 * (gl - 1.0), ham_l.y, ham_l.z * gl, ham_z_l, 14.0, true)) return true;
     } else {
       // Popliteus behind the proximal tibia, soleus and the anterior / peroneal groups below.
       if (inEllipsoid(s_pt, popliteus_c, popliteus_r)) return true;
@@ -514,6 +529,8 @@ struct KneeAnatomy::Model {
       if (column(s_pt, anterior_group.x, anterior_group.y, anterior_group.z, anterior_z, 18.0, false)) return true;
       if (column(s_pt, peroneal.x, peroneal.y, peroneal.z, peroneal_z, 18.0, false)) return true;
     }
+    // Sartorius / gracilis on the medial side, down to the pes anserinus below the joint.
+    if (column(s_pt, sartorius.x, sartorius.y, sartorius.z, sartorius_z, 15.0, true)) return true;
     // Gastrocnemius heads: from the posterior condyles down into the calf, growing distally.
     const double grow = s_pt.z < 0.0 ? std::min(1.0, -s_pt.z / 90.0) : 0.0;
     const double back = s_pt.z < 0.0 ? 0.12 * -s_pt.z : 0.0;
@@ -549,16 +566,16 @@ struct KneeAnatomy::Model {
     // Bones.
     const double fem = femurSdf(p);
     if (fem <= 0.0) {
-      const double cortex = 1.1 + 2.6 * smoothstep(35.0, 80.0, p.z);
+      const double cortex = 1.4 + 2.3 * smoothstep(35.0, 80.0, p.z);
       const bool scar = std::abs(p.z - femur_phys_z - 0.0015 * p.x * p.x) < 0.45;
       return boneSample(fem, cortex, kLabelFemur, scar);
     }
     const double pat = patellaSdf(p);
-    if (pat <= 0.0) return boneSample(pat, 1.1, kLabelPatella, false);
+    if (pat <= 0.0) return boneSample(pat, 1.4, kLabelPatella, false);
     const double tib = tibiaSdf(q);
     if (tib <= 0.0) {
       const double h = z_c0 - q.z;
-      const double cortex = 1.0 + 3.0 * smoothstep(25.0, 75.0, h);
+      const double cortex = 1.3 + 2.7 * smoothstep(25.0, 75.0, h);
       const bool scar = std::abs(h - 17.0 - 0.002 * q.x * q.x) < 0.45;
       return boneSample(tib, cortex, kLabelTibia, scar);
     }
@@ -567,7 +584,7 @@ struct KneeAnatomy::Model {
 
     // Cartilage; `*_film` marks the thin fluid layer on top of it.
     double t_here = t_fem;
-    const bool fem_film = fem <= 1.2 * t_fem + film && femoralArticular(p, &t_here) && fem <= t_here + film;
+    const bool fem_film = fem <= 1.1 * t_fem + film && femoralArticular(p, &t_here) && fem <= t_here + film;
     if (fem_film && fem <= t_here) return sample(Tissue::kCartilage, kLabelFemoralCartilage);
     const bool pat_film = pat <= t_pat + film && patellarArticular(p);
     if (pat_film && pat <= t_pat) return sample(Tissue::kCartilage, kLabelPatellarCartilage);
@@ -675,7 +692,7 @@ void KneeAnatomy::Model::build() {
   groove_r = 25.0;
   groove_y0 = y_ant - groove_r + k.trochlear_depth;
   groove_ztop = meta_c.z + 0.55 * meta_r.z;
-  troch_top = groove_ztop + 6.0;
+  troch_top = groove_ztop + 3.0;
   notch_y0 = yc - 0.45 * R;
   notch_cos = std::cos(degToRad(k.notch_roof_angle_deg));
   notch_sin = std::sin(degToRad(k.notch_roof_angle_deg));
@@ -749,10 +766,11 @@ void KneeAnatomy::Model::build() {
 
   // --- patella: placed against the trochlear cartilage ----------------------------------------
   pat_r = k.patella_size * 0.5;
+  pat_ridge = 2.6;  // makes the facets follow the radius-25 trochlear groove
   const double pat_z = R + 17.0 + k.patella_height;
   {
     double y_p = 1e9;
-    const double t_troch = 1.2 * t_fem;
+    const double t_troch = 1.1 * t_fem;
     for (int iz = -3; iz <= 3; ++iz) {
       for (int ix = -5; ix <= 5; ++ix) {
         const double dx = ix * 3.0;
@@ -764,7 +782,7 @@ void KneeAnatomy::Model::build() {
         for (double y = -90.0; y < 10.0; y += 0.25) {
           const Vec3 probe{probe_base.x, y, probe_base.z};
           if (femurSdf(probe) <= t_troch) {
-            y_p = std::min(y_p, y - 0.8 - t_pat - pat_r.y * std::sqrt(rr));
+            y_p = std::min(y_p, y - 0.8 - t_pat - pat_r.y * std::sqrt(rr) - patellaRidge(dx, dz));
             break;
           }
         }
@@ -773,7 +791,9 @@ void KneeAnatomy::Model::build() {
     if (y_p > 1e8) y_p = y_ant - 12.0;
     pat_c = {groove_x, y_p, pat_z};
   }
-  pat_box = {pat_c - pat_r - Vec3{1, 1, 1}, pat_c + pat_r + Vec3{1, 1, 1}};
+  const double pat_margin = t_pat + film + 1.0;
+  pat_box = {pat_c - pat_r - Vec3{pat_margin, pat_margin, pat_margin},
+             pat_c + pat_r + Vec3{pat_margin, pat_margin + pat_ridge, pat_margin}};
 
   // --- ligaments and tendons -----------------------------------------------------------------
   const Vec3 acl_f{notch_half - 3.0, yc + 0.58 * R, 0.6 * R};
@@ -851,6 +871,8 @@ void KneeAnatomy::Model::build() {
   gas_z_m = 1.55 * R;
   gas_l = {x_l - 3.0, y_post + 12.0, 10.5};
   gas_z_l = 1.45 * R;
+  sartorius = {x_m - a_m - 4.0, y_post - 2.0, 8.0};
+  sartorius_z = z_c0 - 12.0;
   popliteus_c = {-2.0, plat_y + plat_d + 5.0, z_c0 - 30.0};
   popliteus_r = {24.0, 7.0, 15.0};
   soleus = {2.0, plat_y + plat_d + 22.0, 20.0};

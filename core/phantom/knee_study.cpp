@@ -127,10 +127,10 @@ PhantomStudy generateKneeStudy(std::uint64_t seed, int subject_index, const Stud
     series.phase_encoding_along_rows = phase_rows;
     series.labelled = labelled;
 
-    // Slices: 3-4 mm, centre spacing 3.3-4.4 mm.
+    // Slices: 3-4 mm thick, centre spacing 3.3-4 mm (4.0-4.4 mm for 4 mm slices).
     const double u_thick = plan_rng.uniform();
     const double thickness = u_thick < 0.6 ? 3.0 : u_thick < 0.9 ? 3.5 : 4.0;
-    const double spacing = round1(plan_rng.uniform(std::max(3.3, thickness + 0.1), thickness + 0.6));
+    const double spacing = round1(plan_rng.uniform(std::max(3.3, thickness), std::max(4.0, thickness + 0.4)));
     series.slice_thickness_mm = thickness;
     series.spacing_between_slices_mm = spacing;
     const double extent = hi[v] - lo[v];
