@@ -101,8 +101,11 @@ PhantomStudy generateCardiacStudy(std::uint64_t seed, int subject_index, const S
   n_slices = std::clamp(n_slices, 8, 14);
   const Vec3 p1 = normalized(cross(n_sax, geometry::cross(n_sax, Vec3{0.3, 0.5, 0.8})));
   const Vec3 p2 = cross(n_sax, p1);
-  const Vec3 sax_offset =
-      p1 * plan_rng.normal(0.0, k.fov_offset_sd_mm) + p2 * plan_rng.normal(0.0, k.fov_offset_sd_mm);
+  // Random draws go into named values first: the evaluation order of the operands of `+` is
+  // unspecified, and compilers differ (byte-identical output needs a fixed order).
+  const double offset_1 = plan_rng.normal(0.0, k.fov_offset_sd_mm);
+  const double offset_2 = plan_rng.normal(0.0, k.fov_offset_sd_mm);
+  const Vec3 sax_offset = p1 * offset_1 + p2 * offset_2;
 
   const double fov_sax = plan_rng.uniform(300.0, 400.0);
   const ImageGrid sax_grid = drawImageGrid(plan_rng, k, fov_sax, kSaxColumns, 4, 0.75);
@@ -121,8 +124,8 @@ PhantomStudy generateCardiacStudy(std::uint64_t seed, int subject_index, const S
   };
   const double beta_sd = k.roll_sd_deg > 0.0 ? 8.0 * std::min(1.0, k.roll_sd_deg / 12.0) : 0.0;
   const double beta_4ch = -30.0 + plan_rng.truncatedNormal(0.0, beta_sd);
-  const double beta_2ch = beta_4ch + (k.roll_sd_deg > 0.0 ? plan_rng.uniform(90.0, 120.0) : 120.0) +
-                          plan_rng.normal(0.0, beta_sd > 0.0 ? 5.0 : 0.0);
+  const double dihedral_2ch = k.roll_sd_deg > 0.0 ? plan_rng.uniform(90.0, 120.0) : 120.0;
+  const double beta_2ch = beta_4ch + dihedral_2ch + plan_rng.normal(0.0, beta_sd > 0.0 ? 5.0 : 0.0);
   const Vec3 av_dir = geometry::projectOntoPlane(fr.aortic_valve - m_plan, axis);
   const double beta_3ch = geometry::radToDeg(std::atan2(dot(av_dir, fr.e_a), dot(av_dir, fr.e_s))) +
                           plan_rng.normal(0.0, beta_sd > 0.0 ? 3.0 : 0.0);
@@ -193,8 +196,9 @@ PhantomStudy generateCardiacStudy(std::uint64_t seed, int subject_index, const S
     const double rot = drawInPlaneRotationDeg(plan_rng, k.inplane_rotation_sd_lax_deg,
                                               k.inplane_family_probability);
     const auto axes = inPlaneAxes(n, rot);
-    const Vec3 in_plane_offset = axes.first * plan_rng.normal(0.0, 10.0 * k.fov_offset_sd_mm / 12.0) +
-                                 axes.second * plan_rng.normal(0.0, 10.0 * k.fov_offset_sd_mm / 12.0);
+    const double lax_offset_1 = plan_rng.normal(0.0, 10.0 * k.fov_offset_sd_mm / 12.0);
+    const double lax_offset_2 = plan_rng.normal(0.0, 10.0 * k.fov_offset_sd_mm / 12.0);
+    const Vec3 in_plane_offset = axes.first * lax_offset_1 + axes.second * lax_offset_2;
     const Vec3 centre = (m_plan + a_plan) * 0.5 + in_plane_offset;
     SeriesPlan series = make_series(v.view, laxDescription(opt.layout, v.view), v.number);
     series.slice_thickness_mm = lax_thickness;

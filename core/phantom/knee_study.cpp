@@ -172,7 +172,10 @@ PhantomStudy generateKneeStudy(std::uint64_t seed, int subject_index, const Stud
     Vec3 centre = anatomy->kneeToPatient(c_knee);
     centre += Vec3{plan_rng.normal(0.0, position_sd), plan_rng.normal(0.0, position_sd),
                    plan_rng.normal(0.0, position_sd)};
-    centre += axes.first * plan_rng.normal(0.0, offset_sd) + axes.second * plan_rng.normal(0.0, offset_sd);
+    // Named draws: the evaluation order of `+` operands is unspecified (compilers differ).
+    const double offset_row = plan_rng.normal(0.0, offset_sd);
+    const double offset_col = plan_rng.normal(0.0, offset_sd);
+    centre += axes.first * offset_row + axes.second * offset_col;
 
     for (int s = 0; s < n_slices; ++s) {
       SlicePlan slice;

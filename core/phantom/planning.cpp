@@ -12,7 +12,9 @@ std::pair<Vec3, Vec3> inPlaneAxes(const Vec3& n, double rotation_deg) {
   const Vec3 down = std::abs(n.z) > 0.95 ? posterior : feet;
   Vec3 c0 = geometry::normalized(geometry::projectOntoPlane(down, n));
   Vec3 r0 = geometry::normalized(geometry::cross(c0, n));
-  if (r0.x < 0.0) r0 = -r0;  // image right = patient left (radiological convention)
+  // Image right = patient left (radiological convention); for near-sagittal planes, where x
+  // says nothing, image right = posterior.
+  if (std::abs(n.x) > 0.95 ? r0.y < 0.0 : r0.x < 0.0) r0 = -r0;
   const double a = geometry::degToRad(rotation_deg);
   const Vec3 r = geometry::rotateAbout(r0, n, a);
   const Vec3 c = geometry::rotateAbout(c0, n, a);
