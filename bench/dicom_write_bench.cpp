@@ -23,7 +23,8 @@ double now() {
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: dicom_write_bench OUT_DIR [--subjects N] [--phases P] [--images K]\n");
+    std::fprintf(stderr,
+                 "usage: dicom_write_bench OUT_DIR [--subjects N] [--phases P] [--images K]\n");
     return 2;
   }
   const std::filesystem::path out = argv[1];
@@ -49,7 +50,8 @@ int main(int argc, char** argv) {
     const int series = k % static_cast<int>(study.series.size());
     const int phase = (k / static_cast<int>(study.series.size())) % phases;
     where.emplace_back(series, phase);
-    rendered.push_back(phantom::renderImage(study, series, 0, phase, phantom::RenderSettings::fast()));
+    rendered.push_back(
+        phantom::renderImage(study, series, 0, phase, phantom::RenderSettings::fast()));
   }
   const double t0 = now();
   std::uint64_t bytes = 0;
@@ -78,8 +80,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "cohort failed: %s\n", s.status.message.c_str());
     return 1;
   }
-  std::printf("cohort_subjects %d\ncohort_phases %d\ncohort_images %d\ncohort_seg_files %d\n", subjects,
-              phases, s.images, s.seg_files);
+  std::printf("cohort_subjects %d\ncohort_phases %d\ncohort_images %d\ncohort_seg_files %d\n",
+              subjects, phases, s.images, s.seg_files);
   std::printf("cohort_mib %.1f\ncohort_seconds %.1f\ncohort_images_per_s %.1f\n",
               static_cast<double>(s.bytes) / 1048576.0, s.seconds, s.images / s.seconds);
   return 0;

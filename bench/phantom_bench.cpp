@@ -48,8 +48,9 @@ double imagesPerSecond(Organ organ, const RenderSettings& settings, int count) {
   }
   const double dt = now() - t0;
   std::printf("  %-5s %-7s %4d images  %6.1f images/s  (%.0f kpixel/s, 1 thread)\n",
-              organ == Organ::kHeart ? "heart" : "knee", settings.supersample == 1 ? "fast" : "quality",
-              count, count / dt, static_cast<double>(pixels) / dt / 1000.0);
+              organ == Organ::kHeart ? "heart" : "knee",
+              settings.supersample == 1 ? "fast" : "quality", count, count / dt,
+              static_cast<double>(pixels) / dt / 1000.0);
   return count / dt;
 }
 
@@ -90,7 +91,8 @@ int main(int argc, char** argv) {
   }
   for (auto& w : workers) w.join();
   const double dt = now() - t0;
-  std::printf("  %ld images in %.1f s (%.1f images/s); requirement: under 300 s -> %s\n", images.load(), dt,
-              static_cast<double>(images.load()) / dt, dt < 300.0 ? "met" : "NOT met");
+  std::printf("  %ld images in %.1f s (%.1f images/s); requirement: under 300 s -> %s\n",
+              images.load(), dt, static_cast<double>(images.load()) / dt,
+              dt < 300.0 ? "met" : "NOT met");
   return dt < 300.0 ? 0 : 1;
 }

@@ -6,7 +6,7 @@ set -euo pipefail
 
 packages=(
   # toolchain
-  build-essential cmake ninja-build pkg-config git clang
+  build-essential cmake ninja-build pkg-config git clang clang-format
   # libraries used by core/ and app/
   libdcmtk-dev dcmtk libcli11-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
   libkissfft-dev

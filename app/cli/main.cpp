@@ -1,7 +1,7 @@
 // planelab-cli: everything the PlaneLab GUI does, from a terminal.
-#include <CLI/CLI.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
 
 #include "app/cli/phantom_command.h"
 #include "app/version.h"

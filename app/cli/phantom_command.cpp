@@ -7,8 +7,8 @@
 #include <memory>
 #include <thread>
 
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 #include "app/cli/progress_bar.h"
 #include "dicom/cohort_writer.h"
@@ -24,7 +24,9 @@ constexpr int kExitRefused = 2;
 constexpr int kExitCancelled = 130;
 
 std::atomic<bool> g_cancel{false};
-extern "C" void onInterrupt(int) { g_cancel = true; }
+extern "C" void onInterrupt(int) {
+  g_cancel = true;
+}
 
 struct PhantomArgs {
   std::string organ = "heart";
@@ -57,14 +59,19 @@ phantom::StudyOptions studyOptions(const PhantomArgs& a, phantom::Organ organ) {
   return o;
 }
 
-double mib(std::uint64_t bytes) { return static_cast<double>(bytes) / (1024.0 * 1024.0); }
+double mib(std::uint64_t bytes) {
+  return static_cast<double>(bytes) / (1024.0 * 1024.0);
+}
 
 int runCohort(const dicom::CohortRequest& request, bool json) {
   // Refuse before any work so a mistyped folder never costs minutes.
   const dicom::WriteStatus folder = dicom::checkOutputFolder(request.out);
   if (!folder.ok()) {
     if (json) {
-      std::cout << nlohmann::json{{"status", "error"}, {"error_key", folder.error_key}, {"message", folder.message}}.dump(2)
+      std::cout << nlohmann::json{{"status", "error"},
+                                  {"error_key", folder.error_key},
+                                  {"message", folder.message}}
+                       .dump(2)
                 << '\n';
     }
     spdlog::error("[{}] {}", folder.error_key, folder.message);
@@ -74,10 +81,11 @@ int runCohort(const dicom::CohortRequest& request, bool json) {
   std::signal(SIGINT, onInterrupt);
   std::signal(SIGTERM, onInterrupt);
   ProgressBar bar("writing");
-  const dicom::CohortSummary summary = dicom::writeCohort(request, [&](const dicom::CohortProgress& p) {
-    bar.update(p.images_done, p.images_total, p.elapsed_s);
-    return !g_cancel.load();
-  });
+  const dicom::CohortSummary summary =
+      dicom::writeCohort(request, [&](const dicom::CohortProgress& p) {
+        bar.update(p.images_done, p.images_total, p.elapsed_s);
+        return !g_cancel.load();
+      });
   bar.finish();
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
@@ -86,14 +94,19 @@ int runCohort(const dicom::CohortRequest& request, bool json) {
   if (json) {
     nlohmann::json subjects = nlohmann::json::array();
     for (const auto& s : summary.subjects) {
-      subjects.push_back({{"patient_id", s.patient_id}, {"organ", s.organ}, {"description", s.description},
-                          {"folder", (request.out / s.patient_id).string()}, {"series", s.series},
-                          {"images", s.images}, {"seg_files", s.seg_files}, {"bytes", s.bytes}});
+      subjects.push_back({{"patient_id", s.patient_id},
+                          {"organ", s.organ},
+                          {"description", s.description},
+                          {"folder", (request.out / s.patient_id).string()},
+                          {"series", s.series},
+                          {"images", s.images},
+                          {"seg_files", s.seg_files},
+                          {"bytes", s.bytes}});
     }
-    nlohmann::json j = {{"status", status},         {"out", request.out.string()},
-                        {"subjects", subjects},     {"images", summary.images},
-                        {"seg_files", summary.seg_files}, {"bytes", summary.bytes},
-                        {"seconds", summary.seconds}};
+    nlohmann::json j = {
+        {"status", status},          {"out", request.out.string()},    {"subjects", subjects},
+        {"images", summary.images},  {"seg_files", summary.seg_files}, {"bytes", summary.bytes},
+        {"seconds", summary.seconds}};
     if (!summary.ok()) {
       j["error_key"] = summary.status.error_key;
       j["message"] = summary.status.message;
@@ -101,16 +114,19 @@ int runCohort(const dicom::CohortRequest& request, bool json) {
     std::cout << j.dump(2) << '\n';
   } else {
     for (const auto& s : summary.subjects) {
-      std::printf("  %-14s %-5s %2d series %5d images %3d SEG  %7.1f MiB  %s\n", s.patient_id.c_str(),
-                  s.organ.c_str(), s.series, s.images, s.seg_files, mib(s.bytes), s.description.c_str());
+      std::printf("  %-14s %-5s %2d series %5d images %3d SEG  %7.1f MiB  %s\n",
+                  s.patient_id.c_str(), s.organ.c_str(), s.series, s.images, s.seg_files,
+                  mib(s.bytes), s.description.c_str());
     }
-    std::printf("%s: %zu subjects, %d images, %d SEG files, %.1f MiB in %.1f s (%.1f images/s) -> %s\n",
-                status.c_str(), summary.subjects.size(), summary.images, summary.seg_files,
-                mib(summary.bytes), summary.seconds,
-                summary.seconds > 0 ? summary.images / summary.seconds : 0.0, request.out.string().c_str());
+    std::printf(
+        "%s: %zu subjects, %d images, %d SEG files, %.1f MiB in %.1f s (%.1f images/s) -> %s\n",
+        status.c_str(), summary.subjects.size(), summary.images, summary.seg_files,
+        mib(summary.bytes), summary.seconds,
+        summary.seconds > 0 ? summary.images / summary.seconds : 0.0, request.out.string().c_str());
     if (!summary.subjects.empty()) {
-      std::printf("ground truth: <subject>/truth.json, labels: <subject>/labels/*/seg.dcm, cohort: %s\n",
-                  (request.out / "cohort.json").string().c_str());
+      std::printf(
+          "ground truth: <subject>/truth.json, labels: <subject>/labels/*/seg.dcm, cohort: %s\n",
+          (request.out / "cohort.json").string().c_str());
     }
   }
   if (!summary.ok()) {
@@ -118,8 +134,9 @@ int runCohort(const dicom::CohortRequest& request, bool json) {
     return kExitFailed;
   }
   if (summary.cancelled) {
-    spdlog::warn("[cancelled] stopped by the user; {} complete subjects kept, the unfinished one removed",
-                 summary.subjects.size());
+    spdlog::warn(
+        "[cancelled] stopped by the user; {} complete subjects kept, the unfinished one removed",
+        summary.subjects.size());
     return kExitCancelled;
   }
   return kExitOk;
@@ -128,18 +145,23 @@ int runCohort(const dicom::CohortRequest& request, bool json) {
 dicom::CohortRequest baseRequest(const PhantomArgs& a) {
   dicom::CohortRequest r;
   r.seed = a.seed;
-  r.render = a.quality == "fast" ? phantom::RenderSettings::fast() : phantom::RenderSettings::quality();
+  r.render =
+      a.quality == "fast" ? phantom::RenderSettings::fast() : phantom::RenderSettings::quality();
   r.threads = a.threads;
   r.out = a.out;
   return r;
 }
 
 void addCommonOptions(CLI::App* cmd, PhantomArgs& a) {
-  cmd->add_option("--seed", a.seed, "Cohort seed; the same seed gives byte-identical files")->capture_default_str();
-  cmd->add_option("--quality", a.quality, "Rendering: quality (2x2 sub-pixels, 7 slice samples) or fast")
+  cmd->add_option("--seed", a.seed, "Cohort seed; the same seed gives byte-identical files")
+      ->capture_default_str();
+  cmd->add_option("--quality", a.quality,
+                  "Rendering: quality (2x2 sub-pixels, 7 slice samples) or fast")
       ->check(CLI::IsMember({"quality", "fast"}))
       ->capture_default_str();
-  cmd->add_option("--threads", a.threads, "Worker threads (0 = all cores)")->check(CLI::Range(0, 256))->capture_default_str();
+  cmd->add_option("--threads", a.threads, "Worker threads (0 = all cores)")
+      ->check(CLI::Range(0, 256))
+      ->capture_default_str();
   cmd->add_flag("--json", a.json, "Print a machine-readable summary on stdout");
 }
 
@@ -147,22 +169,32 @@ void addCommonOptions(CLI::App* cmd, PhantomArgs& a) {
 
 void addPhantomCommands(CLI::App& app, int* exit_code) {
   auto args = std::make_shared<PhantomArgs>();
-  CLI::App* cmd = app.add_subcommand("phantom", "Generate a synthetic cardiac or knee MR cohort as DICOM");
-  cmd->add_option("--organ", args->organ, "heart or knee")->check(CLI::IsMember({"heart", "knee"}))->capture_default_str();
-  cmd->add_option("--subjects", args->subjects, "Number of subjects")->check(CLI::Range(1, 100000))->capture_default_str();
+  CLI::App* cmd =
+      app.add_subcommand("phantom", "Generate a synthetic cardiac or knee MR cohort as DICOM");
+  cmd->add_option("--organ", args->organ, "heart or knee")
+      ->check(CLI::IsMember({"heart", "knee"}))
+      ->capture_default_str();
+  cmd->add_option("--subjects", args->subjects, "Number of subjects")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
   cmd->add_option("--level", args->level, "Difficulty L0 (debug) .. L3 (hard)")
       ->check(CLI::IsMember({"L0", "L1", "L2", "L3"}))
       ->capture_default_str();
-  cmd->add_option("--layout", args->layout, "Series layout: dsb (Kaggle DSB), ukb (UK Biobank), quirks")
+  cmd->add_option("--layout", args->layout,
+                  "Series layout: dsb (Kaggle DSB), ukb (UK Biobank), quirks")
       ->check(CLI::IsMember({"dsb", "ukb", "quirks"}))
       ->capture_default_str();
-  cmd->add_option("--phases", args->phases, "Cine phases per cycle (heart)")->check(CLI::Range(1, 100))->capture_default_str();
+  cmd->add_option("--phases", args->phases, "Cine phases per cycle (heart)")
+      ->check(CLI::Range(1, 100))
+      ->capture_default_str();
   cmd->add_option("--labels", args->labels, "Ground truth as DICOM SEG: ed-es, all or none")
       ->check(CLI::IsMember({"ed-es", "all", "none"}))
       ->capture_default_str();
   cmd->add_option("--out", args->out, "Output folder (must be new or empty)")->required();
-  cmd->add_flag("--markers", args->markers, "Asymmetric marker mode: fiducial spheres at known points");
-  cmd->add_flag("--no-breath-hold", args->no_breath_hold, "Anatomy agrees exactly with the headers");
+  cmd->add_flag("--markers", args->markers,
+                "Asymmetric marker mode: fiducial spheres at known points");
+  cmd->add_flag("--no-breath-hold", args->no_breath_hold,
+                "Anatomy agrees exactly with the headers");
   addCommonOptions(cmd, *args);
   cmd->callback([args, exit_code] {
     dicom::CohortRequest r = baseRequest(*args);
@@ -175,16 +207,20 @@ void addPhantomCommands(CLI::App& app, int* exit_code) {
   demo->out = "demo-output";
   demo->phases = 12;
   CLI::App* dcmd = app.add_subcommand(
-      "demo", "The main job on the embedded default data: 3 cardiac + 2 knee phantom subjects as DICOM");
-  dcmd->add_option("--out", demo->out, "Output folder (must be new or empty)")->capture_default_str();
+      "demo",
+      "The main job on the embedded default data: 3 cardiac + 2 knee phantom subjects as DICOM");
+  dcmd->add_option("--out", demo->out, "Output folder (must be new or empty)")
+      ->capture_default_str();
   addCommonOptions(dcmd, *demo);
   dcmd->callback([demo, exit_code] {
     dicom::CohortRequest r = baseRequest(*demo);
     r.parts.push_back({studyOptions(*demo, phantom::Organ::kHeart), 3});
     r.parts.push_back({studyOptions(*demo, phantom::Organ::kKnee), 2});
     if (!demo->json) {
-      std::printf("PlaneLab demo: 3 cardiac cine studies (DSB layout, level L2, %d phases) and 2 knee studies\n",
-                  demo->phases);
+      std::printf(
+          "PlaneLab demo: 3 cardiac cine studies (DSB layout, level L2, %d phases) and 2 knee "
+          "studies\n",
+          demo->phases);
     }
     *exit_code = runCohort(r, demo->json);
   });

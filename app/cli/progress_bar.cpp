@@ -7,9 +7,12 @@
 
 namespace planelab::cli {
 
-ProgressBar::ProgressBar(std::string label) : label_(std::move(label)), enabled_(isatty(STDERR_FILENO) != 0) {}
+ProgressBar::ProgressBar(std::string label)
+    : label_(std::move(label)), enabled_(isatty(STDERR_FILENO) != 0) {}
 
-ProgressBar::~ProgressBar() { finish(); }
+ProgressBar::~ProgressBar() {
+  finish();
+}
 
 std::string ProgressBar::formatDuration(double seconds) {
   if (!std::isfinite(seconds) || seconds < 0.0) return "--:--";
@@ -34,8 +37,8 @@ void ProgressBar::update(int done, int total, double elapsed_s) {
   bar.resize(static_cast<std::size_t>(width), ' ');
   // ETA from the average rate so far; unknown until some work is done.
   const double eta = done > 0 ? elapsed_s * (total - done) / done : -1.0;
-  std::fprintf(stderr, "\r%s [%s] %3d%% %d/%d  elapsed %s  ETA %s  (Ctrl-C cancels) ", label_.c_str(),
-               bar.c_str(), static_cast<int>(fraction * 100.0), done, total,
+  std::fprintf(stderr, "\r%s [%s] %3d%% %d/%d  elapsed %s  ETA %s  (Ctrl-C cancels) ",
+               label_.c_str(), bar.c_str(), static_cast<int>(fraction * 100.0), done, total,
                formatDuration(elapsed_s).c_str(), formatDuration(eta).c_str());
   std::fflush(stderr);
   drawn_ = true;

@@ -16,11 +16,13 @@ WriteStatus checkOutputFolder(const fs::path& out) {
   std::error_code ec;
   if (!fs::exists(out, ec)) return {};
   if (!fs::is_directory(out, ec)) {
-    return WriteStatus::failure("output_not_a_folder", out.string() + " exists and is not a folder");
+    return WriteStatus::failure("output_not_a_folder",
+                                out.string() + " exists and is not a folder");
   }
   if (!fs::is_empty(out, ec)) {
-    return WriteStatus::failure("output_not_empty",
-                                out.string() + " is not empty; choose a new folder (nothing was overwritten)");
+    return WriteStatus::failure(
+        "output_not_empty",
+        out.string() + " is not empty; choose a new folder (nothing was overwritten)");
   }
   return {};
 }
@@ -59,9 +61,9 @@ int workUnits(const phantom::PhantomStudy& s, phantom::StudyOptions::Labels labe
 nlohmann::json requestJson(const CohortRequest& r) {
   nlohmann::json parts = nlohmann::json::array();
   for (const auto& p : r.parts) {
-    const char* labels = p.options.labels == phantom::StudyOptions::Labels::kEdEs ? "ed-es"
+    const char* labels = p.options.labels == phantom::StudyOptions::Labels::kEdEs  ? "ed-es"
                          : p.options.labels == phantom::StudyOptions::Labels::kAll ? "all"
-                                                                                    : "none";
+                                                                                   : "none";
     parts.push_back({{"organ", phantom::organName(p.options.organ)},
                      {"subjects", p.subjects},
                      {"layout", phantom::layoutName(p.options.layout)},
@@ -72,7 +74,8 @@ nlohmann::json requestJson(const CohortRequest& r) {
                      {"breath_hold_shifts", p.options.breath_hold_shifts}});
   }
   return {{"seed", r.seed},
-          {"render", {{"supersample", r.render.supersample}, {"slice_samples", r.render.slice_samples}}},
+          {"render",
+           {{"supersample", r.render.supersample}, {"slice_samples", r.render.slice_samples}}},
           {"parts", parts}};
 }
 
@@ -87,8 +90,8 @@ CohortSummary writeCohort(const CohortRequest& request,
   std::error_code ec;
   fs::create_directories(request.out, ec);
   if (ec) {
-    summary.status = WriteStatus::failure("cannot_create_folder",
-                                          "cannot create " + request.out.string() + ": " + ec.message());
+    summary.status = WriteStatus::failure(
+        "cannot_create_folder", "cannot create " + request.out.string() + ": " + ec.message());
     return summary;
   }
 
@@ -113,12 +116,12 @@ CohortSummary writeCohort(const CohortRequest& request,
     const phantom::PhantomStudy& study = studies[k];
     const fs::path dir = request.out / study.patient.id;
     const int before = state.images_done;
-    const StudyWriteSummary written = writeStudy(
-        study, dir, request.render, labels[k], request.threads, [&](int done, int /*total*/) {
-          state.images_done = before + done;
-          state.elapsed_s = elapsed();
-          return !progress || progress(state);
-        });
+    const StudyWriteSummary written = writeStudy(study, dir, request.render, labels[k],
+                                                 request.threads, [&](int done, int /*total*/) {
+                                                   state.images_done = before + done;
+                                                   state.elapsed_s = elapsed();
+                                                   return !progress || progress(state);
+                                                 });
     if (!written.ok() || written.cancelled) {
       fs::remove_all(dir, ec);  // leave only complete subjects behind
       summary.cancelled = written.cancelled;
@@ -139,9 +142,14 @@ CohortSummary writeCohort(const CohortRequest& request,
     summary.seg_files += s.seg_files;
     summary.bytes += s.bytes;
     summary.subjects.push_back(s);
-    subjects.push_back({{"patient_id", s.patient_id}, {"organ", s.organ}, {"folder", s.patient_id},
-                        {"description", s.description}, {"series", s.series}, {"images", s.images},
-                        {"seg_files", s.seg_files}, {"bytes", s.bytes}});
+    subjects.push_back({{"patient_id", s.patient_id},
+                        {"organ", s.organ},
+                        {"folder", s.patient_id},
+                        {"description", s.description},
+                        {"series", s.series},
+                        {"images", s.images},
+                        {"seg_files", s.seg_files},
+                        {"bytes", s.bytes}});
   }
 
   nlohmann::json cohort = {{"generator", "planelab phantom"},
@@ -151,7 +159,8 @@ CohortSummary writeCohort(const CohortRequest& request,
   std::ofstream file(request.out / "cohort.json");
   file << cohort.dump(2) << '\n';
   if (!file && summary.ok()) {
-    summary.status = WriteStatus::failure("write_failed", "cannot write cohort.json in " + request.out.string());
+    summary.status =
+        WriteStatus::failure("write_failed", "cannot write cohort.json in " + request.out.string());
   }
   summary.seconds = elapsed();
   return summary;

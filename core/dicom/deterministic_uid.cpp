@@ -77,9 +77,11 @@ std::string seriesInstanceUid(const phantom::PhantomStudy& study, int series) {
   return deterministicUid(study.seed, seriesPath(study, series));
 }
 
-std::string imageSopInstanceUid(const phantom::PhantomStudy& study, int series, int slice, int phase) {
-  return deterministicUid(study.seed, seriesPath(study, series) + "/slice/" + std::to_string(slice) +
-                                          "/phase/" + std::to_string(phase));
+std::string imageSopInstanceUid(const phantom::PhantomStudy& study, int series, int slice,
+                                int phase) {
+  return deterministicUid(study.seed, seriesPath(study, series) + "/slice/" +
+                                          std::to_string(slice) + "/phase/" +
+                                          std::to_string(phase));
 }
 
 std::string segmentationSeriesUid(const phantom::PhantomStudy& study, int series) {

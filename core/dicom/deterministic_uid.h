@@ -23,7 +23,8 @@ std::string studyInstanceUid(const phantom::PhantomStudy& study);
 std::string frameOfReferenceUid(const phantom::PhantomStudy& study);
 // `series` is the index into study.series (always distinct, unlike SeriesNumber in quirks).
 std::string seriesInstanceUid(const phantom::PhantomStudy& study, int series);
-std::string imageSopInstanceUid(const phantom::PhantomStudy& study, int series, int slice, int phase);
+std::string imageSopInstanceUid(const phantom::PhantomStudy& study, int series, int slice,
+                                int phase);
 // The ground-truth SEG derived from image series `series`; `part` numbers the SEG instances of
 // one SEG series (more than one only when slices of a series differ in matrix size).
 std::string segmentationSeriesUid(const phantom::PhantomStudy& study, int series);

@@ -29,7 +29,7 @@ std::string formatDsList(const std::vector<double>& values);
 
 // The phantom's fixed study date and start time; series and images are offset from it.
 constexpr const char* kStudyDate = "20260101";  // DA
-constexpr int kStudyStartSeconds = 9 * 3600;     // 09:00:00 local time
+constexpr int kStudyStartSeconds = 9 * 3600;    // 09:00:00 local time
 
 // DA and TM of the instant `offset_s` seconds after the study start (rolls over to the next day).
 struct DateTime {

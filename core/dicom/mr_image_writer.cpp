@@ -47,7 +47,9 @@ std::string scanOptions(const std::string& study_options, bool gated) {
   return out;
 }
 
-std::string integerString(long long value) { return std::to_string(value); }
+std::string integerString(long long value) {
+  return std::to_string(value);
+}
 
 }  // namespace
 
@@ -94,10 +96,9 @@ ImageWriteResult writeMrImage(const phantom::PhantomStudy& study, int series_ind
     result.instance_number = instanceNumber(series, slice_index, phase);
 
     const bool gated = series.gated;
-    const double trigger_ms =
-        gated && phase < static_cast<int>(series.trigger_times_ms.size())
-            ? series.trigger_times_ms[static_cast<std::size_t>(phase)]
-            : 0.0;
+    const double trigger_ms = gated && phase < static_cast<int>(series.trigger_times_ms.size())
+                                  ? series.trigger_times_ms[static_cast<std::size_t>(phase)]
+                                  : 0.0;
     const DateTime series_start = studyDateTime(series.acquisition_offset_s);
     // The image was acquired trigger_ms into the cardiac cycle of its series' breath-hold.
     const DateTime acquired = studyDateTime(series.acquisition_offset_s + trigger_ms / 1000.0);

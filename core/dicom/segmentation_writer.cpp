@@ -253,8 +253,7 @@ WriteStatus writeOneSegmentation(const phantom::PhantomStudy& study, int series_
           imageSopInstanceUid(study, series_index, image.slice, image.phase).c_str());
       groups.derivation.reset(DcmSegmentation::createDerivationImageFG(
           sources, "Exact label map of the analytic phantom"));
-      if (!groups.position || !groups.derivation ||
-          (!shared_orientation && !groups.orientation)) {
+      if (!groups.position || !groups.derivation || (!shared_orientation && !groups.orientation)) {
         return WriteStatus::failure("segmentation_failed", "cannot create functional groups");
       }
       for (std::size_t k = 0; k < pixels; ++k) {
@@ -350,7 +349,9 @@ SegmentDescription describeSegment(phantom::Organ organ, int label_value,
   return d;
 }
 
-int segmentationSeriesNumber(int image_series_number) { return 1000 + image_series_number; }
+int segmentationSeriesNumber(int image_series_number) {
+  return 1000 + image_series_number;
+}
 
 SegmentationWriteResult writeSegmentation(const phantom::PhantomStudy& study, int series_index,
                                           const std::vector<LabelledImage>& images,
@@ -380,7 +381,8 @@ SegmentationWriteResult writeSegmentation(const phantom::PhantomStudy& study, in
         result.status = WriteStatus::failure("invalid_argument", "bad or repeated (slice, phase)");
         return result;
       }
-      const geometry::ImagePlane& plane = series.slices[static_cast<std::size_t>(image.slice)].plane;
+      const geometry::ImagePlane& plane =
+          series.slices[static_cast<std::size_t>(image.slice)].plane;
       if (plane.rows <= 0 || plane.cols <= 0 || plane.rows > 65535 || plane.cols > 65535 ||
           image.labels.size() != static_cast<std::size_t>(plane.rows) * plane.cols) {
         result.status = WriteStatus::failure("invalid_argument", "label map size mismatch");
@@ -401,8 +403,8 @@ SegmentationWriteResult writeSegmentation(const phantom::PhantomStudy& study, in
     for (std::size_t g = 0; g < ordered.size(); ++g) {
       std::filesystem::path path = file;
       if (g > 0) {
-        path = file.parent_path() / (file.stem().string() + "-" + std::to_string(g + 1) +
-                                     file.extension().string());
+        path = file.parent_path() /
+               (file.stem().string() + "-" + std::to_string(g + 1) + file.extension().string());
       }
       int frames = 0;
       std::uint64_t bytes = 0;

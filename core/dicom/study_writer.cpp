@@ -24,7 +24,9 @@ namespace {
 
 using Json = nlohmann::ordered_json;  // keeps the insertion order: readable and deterministic
 
-Json vec(const geometry::Vec3& v) { return Json::array({v.x, v.y, v.z}); }
+Json vec(const geometry::Vec3& v) {
+  return Json::array({v.x, v.y, v.z});
+}
 
 std::string labelsName(phantom::StudyOptions::Labels labels) {
   switch (labels) {
@@ -120,24 +122,26 @@ WriteStatus writeTextFile(const std::filesystem::path& file, const std::string& 
   }
   std::error_code ec;
   std::filesystem::rename(tmp, file, ec);
-  if (ec) return WriteStatus::failure("write_failed", "cannot rename " + tmp.string() + ": " + ec.message());
+  if (ec)
+    return WriteStatus::failure("write_failed",
+                                "cannot rename " + tmp.string() + ": " + ec.message());
   bytes = text.size();
   return {};
 }
 
 }  // namespace
 
-std::vector<int> labelledPhases(const phantom::PhantomStudy& study, const phantom::SeriesPlan& series,
-                                const phantom::SlicePlan& slice,
+std::vector<int> labelledPhases(const phantom::PhantomStudy& study,
+                                const phantom::SeriesPlan& series, const phantom::SlicePlan& slice,
                                 phantom::StudyOptions::Labels labels) {
   if (!series.labelled || labels == phantom::StudyOptions::Labels::kNone) return {};
   std::vector<int> phases = slice.phases;
   if (labels == phantom::StudyOptions::Labels::kEdEs && series.gated && study.cardiac_truth) {
     const int ed = study.cardiac_truth->ed_phase;
     const int es = study.cardiac_truth->es_phase;
-    phases.erase(std::remove_if(phases.begin(), phases.end(),
-                                [&](int p) { return p != ed && p != es; }),
-                 phases.end());
+    phases.erase(
+        std::remove_if(phases.begin(), phases.end(), [&](int p) { return p != ed && p != es; }),
+        phases.end());
   }
   std::sort(phases.begin(), phases.end());
   phases.erase(std::unique(phases.begin(), phases.end()), phases.end());
@@ -152,7 +156,8 @@ std::filesystem::path segmentationPath(const phantom::SeriesPlan& series) {
   return std::filesystem::path("labels") / series.folder / "seg.dcm";
 }
 
-std::string studyTruthJson(const phantom::PhantomStudy& study, phantom::StudyOptions::Labels labels) {
+std::string studyTruthJson(const phantom::PhantomStudy& study,
+                           phantom::StudyOptions::Labels labels) {
   Json j;
   j["generator"] = "PlaneLab phantom";
   j["organ"] = phantom::organName(study.organ);
@@ -305,7 +310,8 @@ StudyWriteSummary writeStudy(const phantom::PhantomStudy& study,
       std::error_code ec;
       std::filesystem::create_directories(subject_dir / study.series[s].folder, ec);
       if (!ec && !label_store[s].empty()) {
-        std::filesystem::create_directories(subject_dir / segmentationPath(study.series[s]).parent_path(), ec);
+        std::filesystem::create_directories(
+            subject_dir / segmentationPath(study.series[s]).parent_path(), ec);
       }
       if (ec) {
         summary.status = WriteStatus::failure(
@@ -343,8 +349,9 @@ StudyWriteSummary writeStudy(const phantom::PhantomStudy& study,
           }
           if (status.ok()) {
             const phantom::SeriesPlan& series = study.series[static_cast<std::size_t>(t.series)];
-            const ImageWriteResult r = writeMrImage(study, t.series, t.slice, t.phase, image,
-                                                    subject_dir / imagePath(series, t.slice, t.phase));
+            const ImageWriteResult r =
+                writeMrImage(study, t.series, t.slice, t.phase, image,
+                             subject_dir / imagePath(series, t.slice, t.phase));
             status = r.status;
             if (status.ok()) {
               bytes.fetch_add(r.bytes);
@@ -459,7 +466,8 @@ StudyWriteSummary writeStudy(const phantom::PhantomStudy& study,
 
     // truth.json last: a subject folder with truth.json is complete.
     std::uint64_t truth_bytes = 0;
-    summary.status = writeTextFile(subject_dir / "truth.json", studyTruthJson(study, labels), truth_bytes);
+    summary.status =
+        writeTextFile(subject_dir / "truth.json", studyTruthJson(study, labels), truth_bytes);
     summary.bytes += truth_bytes;
   } catch (const std::exception& e) {
     summary.status = WriteStatus::failure("internal_error", e.what());

@@ -27,18 +27,20 @@ struct StudyWriteSummary {
 // Phases of `slice` whose labels are exported for series `series`: none unless the series is
 // labelled; ED and ES (cardiac_truth) of gated series for kEdEs, all acquired phases otherwise
 // (knees and ungated series have one). Sorted, unique, subset of slice.phases.
-std::vector<int> labelledPhases(const phantom::PhantomStudy& study, const phantom::SeriesPlan& series,
-                                const phantom::SlicePlan& slice,
+std::vector<int> labelledPhases(const phantom::PhantomStudy& study,
+                                const phantom::SeriesPlan& series, const phantom::SlicePlan& slice,
                                 phantom::StudyOptions::Labels labels);
 
 // Relative paths (from the subject folder) of the outputs.
 std::filesystem::path imagePath(const phantom::SeriesPlan& series, int slice, int phase);
-std::filesystem::path segmentationPath(const phantom::SeriesPlan& series);  // labels/<folder>/seg.dcm
+std::filesystem::path segmentationPath(
+    const phantom::SeriesPlan& series);  // labels/<folder>/seg.dcm
 
 // truth.json text (pretty-printed, deterministic): organ, layout, level, seed, subject, patient,
 // acquisition, appearance scalars, cardiac_truth / knee_truth, markers, label names, and per
 // series its plan, UIDs, SEG file and per slice geometry, phases and image files.
-std::string studyTruthJson(const phantom::PhantomStudy& study, phantom::StudyOptions::Labels labels);
+std::string studyTruthJson(const phantom::PhantomStudy& study,
+                           phantom::StudyOptions::Labels labels);
 
 // Renders every (series, slice, phase in slice.phases) with phantom::renderImage on `threads`
 // workers (<= 0: hardware concurrency) and writes

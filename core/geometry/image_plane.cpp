@@ -17,7 +17,9 @@ ImagePlane ImagePlane::fromDicom(const std::array<double, 3>& ipp, const std::ar
   return p;
 }
 
-Vec3 ImagePlane::normal() const { return normalized(cross(row_dir, col_dir)); }
+Vec3 ImagePlane::normal() const {
+  return normalized(cross(row_dir, col_dir));
+}
 
 Vec3 ImagePlane::toPatient(double row, double col) const {
   return position_mm + row_dir * (col * col_spacing_mm) + col_dir * (row * row_spacing_mm);
@@ -38,7 +40,9 @@ PlaneProjection ImagePlane::toPixel(const Vec3& patient_mm) const {
   return out;
 }
 
-Vec3 ImagePlane::centre() const { return toPatient(0.5 * (rows - 1), 0.5 * (cols - 1)); }
+Vec3 ImagePlane::centre() const {
+  return toPatient(0.5 * (rows - 1), 0.5 * (cols - 1));
+}
 
 std::string ImagePlane::validate(double tolerance) const {
   if (rows <= 0 || cols <= 0) return "bad_matrix_size";

@@ -23,7 +23,8 @@ struct PlaneProjection {
 };
 
 // Conventions (DICOM PS3.3 C.7.6.2.1.1):
-//  - position_mm (ImagePositionPatient) is the centre of the first transmitted pixel (row 0, col 0).
+//  - position_mm (ImagePositionPatient) is the centre of the first transmitted pixel (row 0, col
+//  0).
 //  - row_dir = ImageOrientationPatient[0..2] is the direction of increasing *column* index j.
 //  - col_dir = ImageOrientationPatient[3..5] is the direction of increasing *row* index i.
 //  - PixelSpacing = [row_spacing_mm, col_spacing_mm]: the distance between rows (along col_dir),

@@ -18,7 +18,8 @@ double angleBetweenPlanesDeg(const ImagePlane& a, const ImagePlane& b) {
 std::vector<std::size_t> orderAlongNormal(const std::vector<ImagePlane>& planes,
                                           const Vec3& unit_normal) {
   std::vector<double> s(planes.size());
-  for (std::size_t k = 0; k < planes.size(); ++k) s[k] = signedDistanceAlong(planes[k], unit_normal);
+  for (std::size_t k = 0; k < planes.size(); ++k)
+    s[k] = signedDistanceAlong(planes[k], unit_normal);
   std::vector<std::size_t> order(planes.size());
   std::iota(order.begin(), order.end(), std::size_t{0});
   std::stable_sort(order.begin(), order.end(),

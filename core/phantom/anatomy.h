@@ -14,7 +14,8 @@ class AnatomySnapshot {
   virtual ~AnatomySnapshot() = default;
   // x: patient point (LPS, mm). breath_hold_shift: rigid offset (mm) of the organs that move
   // with respiration; they are evaluated at x - shift. Must be thread-safe (const, no caches).
-  virtual TissueSample eval(const geometry::Vec3& x, const geometry::Vec3& breath_hold_shift) const = 0;
+  virtual TissueSample eval(const geometry::Vec3& x,
+                            const geometry::Vec3& breath_hold_shift) const = 0;
 };
 
 class Anatomy {

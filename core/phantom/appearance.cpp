@@ -55,8 +55,8 @@ std::array<double, kTissueCount> bssfpSignal(const RelaxationTable& table, doubl
     const auto& r = table[k];
     const double e1 = std::exp(-tr_ms / r.t1_ms);
     const double e2 = std::exp(-tr_ms / r.t2_ms);
-    s[k] = r.proton_density * std::sin(a) * (1.0 - e1) /
-           (1.0 - (e1 - e2) * std::cos(a) - e1 * e2) * std::exp(-te_ms / r.t2_ms);
+    s[k] = r.proton_density * std::sin(a) * (1.0 - e1) / (1.0 - (e1 - e2) * std::cos(a) - e1 * e2) *
+           std::exp(-te_ms / r.t2_ms);
   }
   return s;
 }
@@ -74,8 +74,8 @@ std::array<double, kTissueCount> fastSpinEchoSignal(const RelaxationTable& table
 }
 
 void finishAppearance(Appearance& ap, Rng& rng, const DifficultyKnobs& knobs, const Vec3& centre_mm,
-                      Tissue reference, const std::array<double, kTissueCount>& tissue_texture_scale,
-                      bool markers) {
+                      Tissue reference,
+                      const std::array<double, kTissueCount>& tissue_texture_scale, bool markers) {
   const double amplitude = rng.uniform(knobs.texture_min, knobs.texture_max);
   for (std::size_t k = 0; k < kTissueCount; ++k) {
     ap.texture_amplitude[k] = amplitude * tissue_texture_scale[k];
@@ -126,11 +126,26 @@ double textureFactor(const Appearance& ap, Tissue tissue, const Vec3& x) {
 double biasField(const Appearance& ap, const Vec3& x) {
   const Vec3 u = (x - ap.bias_centre_mm) / 250.0;
   // Monomials up to total order 3 in a fixed order: 1, x, y, z, x2, y2, z2, xy, xz, yz, x3, ...
-  const double m[20] = {1.0,           u.x,           u.y,           u.z,
-                        u.x * u.x,     u.y * u.y,     u.z * u.z,     u.x * u.y,
-                        u.x * u.z,     u.y * u.z,     u.x * u.x * u.x, u.y * u.y * u.y,
-                        u.z * u.z * u.z, u.x * u.x * u.y, u.x * u.x * u.z, u.y * u.y * u.x,
-                        u.y * u.y * u.z, u.z * u.z * u.x, u.z * u.z * u.y, u.x * u.y * u.z};
+  const double m[20] = {1.0,
+                        u.x,
+                        u.y,
+                        u.z,
+                        u.x * u.x,
+                        u.y * u.y,
+                        u.z * u.z,
+                        u.x * u.y,
+                        u.x * u.z,
+                        u.y * u.z,
+                        u.x * u.x * u.x,
+                        u.y * u.y * u.y,
+                        u.z * u.z * u.z,
+                        u.x * u.x * u.y,
+                        u.x * u.x * u.z,
+                        u.y * u.y * u.x,
+                        u.y * u.y * u.z,
+                        u.z * u.z * u.x,
+                        u.z * u.z * u.y,
+                        u.x * u.y * u.z};
   double e = 0.0;
   for (int k = 0; k < 20; ++k) e += ap.bias_coefficients[static_cast<std::size_t>(k)] * m[k];
   return std::exp(e);

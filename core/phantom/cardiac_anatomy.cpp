@@ -50,7 +50,8 @@ struct Capsule {
   Vec3 centre;
   double bound2 = 0.0;
   Capsule() = default;
-  Capsule(const Vec3& a_, const Vec3& b_, double r) : a(a_), b(b_), radius(r), centre((a_ + b_) * 0.5) {
+  Capsule(const Vec3& a_, const Vec3& b_, double r)
+      : a(a_), b(b_), radius(r), centre((a_ + b_) * 0.5) {
     const double half = 0.5 * geometry::norm(b_ - a_) + r;
     bound2 = half * half;
   }
@@ -60,7 +61,9 @@ struct Capsule {
   }
 };
 
-double sq(double v) { return v * v; }
+double sq(double v) {
+  return v * v;
+}
 
 // Superellipse |x/ax|^p + |y/ay|^p <= 1, with a cheap exact accept for points inside the
 // inscribed ellipse (valid for p >= 2).
@@ -77,13 +80,13 @@ bool insideSuperellipse(double x, double y, double ax, double ay, double p) {
 
 // Everything that depends on the time point, precomputed once per snapshot.
 struct Shape {
-  double f = 0.0;        // ejected fraction of stroke volume
-  double zeta_b = 0.0;   // base plane position along a
-  double c = 0.0;        // endocardial semi-axis along a
-  double h = 0.0;        // centre-to-base distance
-  double zeta_c = 0.0;   // ellipsoid centre along a
-  double c_ep = 0.0;     // epicardial semi-axis along a
-  double wall = 0.0;     // wall thickness t_w(t)
+  double f = 0.0;       // ejected fraction of stroke volume
+  double zeta_b = 0.0;  // base plane position along a
+  double c = 0.0;       // endocardial semi-axis along a
+  double h = 0.0;       // centre-to-base distance
+  double zeta_c = 0.0;  // ellipsoid centre along a
+  double c_ep = 0.0;    // epicardial semi-axis along a
+  double wall = 0.0;    // wall thickness t_w(t)
   std::array<float, kPhiBins> r_en{};
   std::array<float, kPhiBins> r_ep{};
   double mean_r_ep = 0.0;
@@ -131,7 +134,8 @@ CardiacSubject sampleCardiacSubject(Rng& rng, const DifficultyKnobs& knobs) {
   s.diaphragm_radius = rng.uniform(150.0, 250.0);
   s.breasts = s.female;
 
-  s.lv_centroid = {30.0 + rng.normal(0.0, 10.0), -15.0 + rng.normal(0.0, 10.0), rng.normal(0.0, 10.0)};
+  s.lv_centroid = {30.0 + rng.normal(0.0, 10.0), -15.0 + rng.normal(0.0, 10.0),
+                   rng.normal(0.0, 10.0)};
   s.azimuth_deg = 42.0 + rng.truncatedNormal(0.0, knobs.axis_azimuth_sd_deg);
   s.elevation_deg = 24.0 + rng.truncatedNormal(0.0, knobs.axis_elevation_sd_deg);
   s.roll_deg = rng.truncatedNormal(0.0, knobs.roll_sd_deg);
@@ -281,7 +285,8 @@ class CardiacSnapshot : public AnatomySnapshot {
               1.0f, 0};
     }
     const double dy_canal = x_fixed.y - (y_spine_ + 30.0);
-    if (x_fixed.x * x_fixed.x + dy_canal * dy_canal < 64.0) return {Tissue::kCsf, Tissue::kAir, 1.0f, 0};
+    if (x_fixed.x * x_fixed.x + dy_canal * dy_canal < 64.0)
+      return {Tissue::kCsf, Tissue::kAir, 1.0f, 0};
     if (x_fixed.y > y_spine_ - 5.0 && std::abs(x_fixed.x) < 70.0) {
       return {Tissue::kSkeletalMuscle, Tissue::kAir, 1.0f, 0};  // paraspinal muscles
     }
@@ -335,7 +340,8 @@ class CardiacSnapshot : public AnatomySnapshot {
     const double t = pos - i0;
     i0 = ((i0 % kPhiBins) + kPhiBins) % kPhiBins;
     const int i1 = (i0 + 1) % kPhiBins;
-    return (1.0 - t) * table[static_cast<std::size_t>(i0)] + t * table[static_cast<std::size_t>(i1)];
+    return (1.0 - t) * table[static_cast<std::size_t>(i0)] +
+           t * table[static_cast<std::size_t>(i1)];
   }
 
   bool heart(const Vec3& x, TissueSample& out) const {
@@ -397,7 +403,8 @@ class CardiacSnapshot : public AnatomySnapshot {
     // RV: offset ellipsoid minus the LV epicardium, capped at the tricuspid plane (RVOT rises
     // anteriorly), not wrapping round the lateral wall.
     const double cap_zeta = sh_.rv_tv - tan_cap_ * std::max(eta, 0.0);
-    const bool rv_region = zeta >= cap_zeta && xi >= -0.3 * sh_.mean_r_ep && !(below_base && q_ep <= 1.0);
+    const bool rv_region =
+        zeta >= cap_zeta && xi >= -0.3 * sh_.mean_r_ep && !(below_base && q_ep <= 1.0);
     const double ex = xi - sh_.rv_xi;
     const double ey = eta - sh_.rv_eta;
     const double ez = zeta - sh_.rv_zeta;
@@ -545,7 +552,8 @@ CardiacAnatomy::CardiacAnatomy(const CardiacSubject& subject) : subject_(subject
   const CardiacSubject& s = subject_;
   const double az = degToRad(s.azimuth_deg);
   const double el = degToRad(s.elevation_deg);
-  frame_.a = normalized(Vec3{std::cos(el) * std::cos(az), -std::cos(el) * std::sin(az), -std::sin(el)});
+  frame_.a =
+      normalized(Vec3{std::cos(el) * std::cos(az), -std::cos(el) * std::sin(az), -std::sin(el)});
   Vec3 e_s = normalized(geometry::projectOntoPlane(Vec3{-1.0, -1.0, 0.0}, frame_.a));
   frame_.e_s = normalized(geometry::rotateAbout(e_s, frame_.a, degToRad(s.roll_deg)));
   frame_.e_a = normalized(cross(frame_.e_s, frame_.a));
@@ -625,7 +633,8 @@ Shape computeShape(const CardiacSubject& s, const HeartFrame& fr, double myo_mm3
   qb /= kPhiBins;
   qc /= kPhiBins;
   const double target = volume / (kPi * sh.c * phi_k);
-  const double b = (-qb + std::sqrt(std::max(0.0, qb * qb - 4.0 * qa * (qc - target)))) / (2.0 * qa);
+  const double b =
+      (-qb + std::sqrt(std::max(0.0, qb * qb - 4.0 * qa * (qc - target)))) / (2.0 * qa);
   std::array<double, kPhiBins> r_en{};
   for (int i = 0; i < kPhiBins; ++i) {
     const auto k = static_cast<std::size_t>(i);
@@ -657,7 +666,8 @@ Shape computeShape(const CardiacSubject& s, const HeartFrame& fr, double myo_mm3
   }
 
   // RV (sizes from the ED epicardium so they do not breathe with the LV wall).
-  const double r0_ed = b_ed * prof.g[kPhiBins / 2] + s.wall_thickness * prof.thickness[kPhiBins / 2];
+  const double r0_ed =
+      b_ed * prof.g[kPhiBins / 2] + s.wall_thickness * prof.thickness[kPhiBins / 2];
   double mean_ep_ed = 0.0;
   for (int i = 0; i < kPhiBins; ++i) {
     const auto k = static_cast<std::size_t>(i);

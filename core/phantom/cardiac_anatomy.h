@@ -37,8 +37,8 @@ struct CardiacSubject {
   double spine_radius = 20.0;
   double aorta_desc_radius = 11.0;
   double aorta_desc_x = 20.0;
-  double diaphragm_right_drop = 5.0;  // right dome below the apex (mm)
-  double diaphragm_left_extra = 10.0; // left dome this much lower again
+  double diaphragm_right_drop = 5.0;   // right dome below the apex (mm)
+  double diaphragm_left_extra = 10.0;  // left dome this much lower again
   double diaphragm_radius = 200.0;
 
   // Heart pose: LV centroid, long axis a (base -> apex), septal roll.
@@ -48,13 +48,13 @@ struct CardiacSubject {
   double roll_deg = 0.0;
 
   // LV shape and function.
-  double length = 85.0;      // mitral centre -> endocardial apex at ED
-  double kappa = 0.5;        // basal truncation h / c
+  double length = 85.0;  // mitral centre -> endocardial apex at ED
+  double kappa = 0.5;    // basal truncation h / c
   double edv_ml = 150.0;
   double ef = 0.60;
-  double long_shortening = 0.15;  // base descent fraction of L at ES
-  double wall_thickness = 8.5;    // ED, mid-ventricle
-  double apical_ratio = 0.6;      // apical cap thickness / wall thickness
+  double long_shortening = 0.15;        // base descent fraction of L at ES
+  double wall_thickness = 8.5;          // ED, mid-ventricle
+  double apical_ratio = 0.6;            // apical cap thickness / wall thickness
   std::array<double, 3> omega_amp{};    // regional thickness harmonics
   std::array<double, 3> omega_phase{};  // rad
   double septal_bump = 0.0;             // HCM septal thickening (fraction)
@@ -63,9 +63,9 @@ struct CardiacSubject {
   double septal_flattening = 0.0;
   // Infarct (MINF): akinetic thin sector.
   bool infarct = false;
-  double infarct_centre = 0.0;     // rad
-  double infarct_width = 0.0;      // rad
-  double infarct_thinning = 1.0;   // wall thickness factor in the sector
+  double infarct_centre = 0.0;    // rad
+  double infarct_width = 0.0;     // rad
+  double infarct_thinning = 1.0;  // wall thickness factor in the sector
 
   bool papillary = false;
   double papillary_radius = 4.5;
@@ -82,12 +82,12 @@ struct CardiacSubject {
   double early_filling = 0.7;   // w_E
 
   // RV.
-  double rv_septal_semi = 22.0;   // p_S
-  double rv_offset = 5.0;         // delta xi
-  double rv_anterior_ratio = 1.4; // p_A / Rmid
+  double rv_septal_semi = 22.0;     // p_S
+  double rv_offset = 5.0;           // delta xi
+  double rv_anterior_ratio = 1.4;   // p_A / Rmid
   double rv_anterior_offset = 4.0;  // eta_c
-  double rv_length_ratio = 0.48;  // p_L / L
-  double rv_tricuspid = 4.0;      // zeta_TV
+  double rv_length_ratio = 0.48;    // p_L / L
+  double rv_tricuspid = 4.0;        // zeta_TV
   double rv_cap_angle_deg = 30.0;
   double rv_shortening_septal = 0.3;
   double rv_shortening_anterior = 0.15;

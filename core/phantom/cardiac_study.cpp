@@ -120,7 +120,8 @@ PhantomStudy generateCardiacStudy(std::uint64_t seed, int subject_index, const S
 
   const auto beta_dir = [&](double beta_deg) {
     const double b = degToRad(beta_deg);
-    return normalized(geometry::projectOntoPlane(fr.e_s * std::cos(b) + fr.e_a * std::sin(b), axis));
+    return normalized(
+        geometry::projectOntoPlane(fr.e_s * std::cos(b) + fr.e_a * std::sin(b), axis));
   };
   const double beta_sd = k.roll_sd_deg > 0.0 ? 8.0 * std::min(1.0, k.roll_sd_deg / 12.0) : 0.0;
   const double beta_4ch = -30.0 + plan_rng.truncatedNormal(0.0, beta_sd);
@@ -141,7 +142,8 @@ PhantomStudy generateCardiacStudy(std::uint64_t seed, int subject_index, const S
   };
   const auto breath_hold = [&]() {
     if (!opt.breath_hold_shifts) return Vec3{};
-    return Vec3{shift_rng.normal(0.0, k.breath_hold_sd_mm.x), shift_rng.normal(0.0, k.breath_hold_sd_mm.y),
+    return Vec3{shift_rng.normal(0.0, k.breath_hold_sd_mm.x),
+                shift_rng.normal(0.0, k.breath_hold_sd_mm.y),
                 shift_rng.normal(0.0, k.breath_hold_sd_mm.z)};
   };
   std::vector<int> all_phases(static_cast<std::size_t>(phases));
@@ -248,7 +250,8 @@ PhantomStudy generateCardiacStudy(std::uint64_t seed, int subject_index, const S
     study.series.push_back(repeat);
     // A missing phase in another slice.
     auto& gap = study.series[static_cast<std::size_t>(mid - 2)].slices[0].phases;
-    gap.erase(gap.begin() + std::min<int>(static_cast<int>(gap.size()) - 1, quirk_rng.uniformInt(1, std::max(1, phases - 1))));
+    gap.erase(gap.begin() + std::min<int>(static_cast<int>(gap.size()) - 1,
+                                          quirk_rng.uniformInt(1, std::max(1, phases - 1))));
     // A slice with a different matrix and pixel spacing (same centre and orientation).
     SeriesPlan& odd = study.series[static_cast<std::size_t>(mid + 1)];
     ImageGrid other = sax_grid;
@@ -294,11 +297,13 @@ PhantomStudy generateCardiacStudy(std::uint64_t seed, int subject_index, const S
     const auto on_line = [&](const SeriesPlan* a, const SeriesPlan* b, double offset) {
       const auto line = geometry::intersectPlanes(a->slices[0].plane, b->slices[0].plane);
       const Vec3 c = a->slices[0].plane.centre();
-      const Vec3 nearest = line->point_mm + line->direction * dot(c - line->point_mm, line->direction);
+      const Vec3 nearest =
+          line->point_mm + line->direction * dot(c - line->point_mm, line->direction);
       return nearest + line->direction * offset;
     };
     study.markers.push_back({on_line(mid_sax, four, 30.0), 4.0, Tissue::kMarkerA, "sax_mid_x_4ch"});
-    study.markers.push_back({on_line(base_sax, two, -25.0), 4.0, Tissue::kMarkerB, "sax_base_x_2ch"});
+    study.markers.push_back(
+        {on_line(base_sax, two, -25.0), 4.0, Tissue::kMarkerB, "sax_base_x_2ch"});
     const auto& p4 = four->slices[0].plane;
     study.markers.push_back({p4.centre() + p4.row_dir * 45.0 + p4.col_dir * 25.0, 4.0,
                              Tissue::kMarkerC, "4ch_offaxis"});

@@ -7,6 +7,7 @@
 
 namespace planelab::phantom {
 
-PhantomStudy generateCardiacStudy(std::uint64_t seed, int subject_index, const StudyOptions& options);
+PhantomStudy generateCardiacStudy(std::uint64_t seed, int subject_index,
+                                  const StudyOptions& options);
 
 }  // namespace planelab::phantom

@@ -15,13 +15,19 @@ using geometry::Vec3;
 
 namespace {
 
-constexpr double kSkin = 1.5;       // skin thickness (mm)
-constexpr double kFar = 1.0e3;      // "far outside" distance returned by early outs
-constexpr double kJointGap = 0.3;   // fluid film between opposing cartilage surfaces (mm)
+constexpr double kSkin = 1.5;      // skin thickness (mm)
+constexpr double kFar = 1.0e3;     // "far outside" distance returned by early outs
+constexpr double kJointGap = 0.3;  // fluid film between opposing cartilage surfaces (mm)
 
-inline double sq(double v) { return v * v; }
-inline double clamp01(double v) { return std::min(1.0, std::max(0.0, v)); }
-inline double lerp(double a, double b, double t) { return a + (b - a) * t; }
+inline double sq(double v) {
+  return v * v;
+}
+inline double clamp01(double v) {
+  return std::min(1.0, std::max(0.0, v));
+}
+inline double lerp(double a, double b, double t) {
+  return a + (b - a) * t;
+}
 inline double smoothstep(double e0, double e1, double v) {
   const double t = clamp01((v - e0) / (e1 - e0));
   return t * t * (3.0 - 2.0 * t);
@@ -31,13 +37,16 @@ inline double smin(double a, double b, double k) {
   const double h = std::max(k - std::abs(a - b), 0.0) / k;
   return std::min(a, b) - h * h * k * 0.25;
 }
-inline double smax(double a, double b, double k) { return -smin(-a, -b, k); }
+inline double smax(double a, double b, double k) {
+  return -smin(-a, -b, k);
+}
 
 // Approximate signed distance to an axis-aligned ellipsoid centred at the origin (accurate near
 // the surface, which is where shells are cut).
 inline double sdEllipsoid(const Vec3& p, const Vec3& r) {
   const double k0 = std::sqrt(sq(p.x / r.x) + sq(p.y / r.y) + sq(p.z / r.z));
-  const double k1 = std::sqrt(sq(p.x / (r.x * r.x)) + sq(p.y / (r.y * r.y)) + sq(p.z / (r.z * r.z)));
+  const double k1 =
+      std::sqrt(sq(p.x / (r.x * r.x)) + sq(p.y / (r.y * r.y)) + sq(p.z / (r.z * r.z)));
   if (k1 < 1e-12) return -std::min(r.x, std::min(r.y, r.z));
   return k0 * (k0 - 1.0) / k1;
 }
@@ -71,8 +80,12 @@ struct Tube {
 
   Tube() = default;
   Tube(const Vec3& from, const Vec3& to, double r_from, double r_to)
-      : a(from), ab(to - from), inv_len2(1.0 / std::max(1e-9, dot(to - from, to - from))), ra(r_from),
-        rb(r_to), box(boxAround(from, to, std::max(r_from, r_to))) {}
+      : a(from),
+        ab(to - from),
+        inv_len2(1.0 / std::max(1e-9, dot(to - from, to - from))),
+        ra(r_from),
+        rb(r_to),
+        box(boxAround(from, to, std::max(r_from, r_to))) {}
   bool inside(const Vec3& p) const {
     if (!box.contains(p)) return false;
     const Vec3 pa = p - a;
@@ -97,8 +110,12 @@ struct Band {
 
   Band() = default;
   Band(const Vec3& from, const Vec3& to, const Vec3& wide, double half_width, double half_thickness)
-      : a(from), ab(to - from), inv_len2(1.0 / std::max(1e-9, dot(to - from, to - from))), w(half_width),
-        t(half_thickness), box(boxAround(from, to, std::max(half_width, half_thickness))) {
+      : a(from),
+        ab(to - from),
+        inv_len2(1.0 / std::max(1e-9, dot(to - from, to - from))),
+        w(half_width),
+        t(half_thickness),
+        box(boxAround(from, to, std::max(half_width, half_thickness))) {
     const Vec3 dir = normalized(ab);
     e_wide = normalized(geometry::projectOntoPlane(wide, dir));
     e_thick = cross(dir, e_wide);
@@ -129,7 +146,8 @@ KneeSubject sampleKneeSubject(Rng& rng, const DifficultyKnobs& knobs) {
   s.female = rng.bernoulli(0.5);
   s.age_years = rng.uniformInt(18, 75);
   s.scale = rng.truncatedNormal(s.female ? 0.955 : 1.045, 0.08);
-  s.weight_kg = (s.female ? rng.normal(66.0, 11.0) : rng.normal(82.0, 12.0)) * (0.4 + 0.6 * s.scale * s.scale);
+  s.weight_kg = (s.female ? rng.normal(66.0, 11.0) : rng.normal(82.0, 12.0)) *
+                (0.4 + 0.6 * s.scale * s.scale);
   s.weight_kg = std::clamp(s.weight_kg, 40.0, 160.0);
 
   s.flexion_deg = std::clamp(10.0 + pose * rng.uniform(-10.0, 10.0), 0.0, 35.0);
@@ -137,8 +155,8 @@ KneeSubject sampleKneeSubject(Rng& rng, const DifficultyKnobs& knobs) {
   s.varus_valgus_deg = pose * rng.uniform(-6.0, 6.0);
   const double side_sign = s.side == "L" ? 1.0 : -1.0;
   // Knee centre near the isocentre (the patient is shifted so the knee sits in the coil).
-  const Vec3 centre{side_sign * rng.uniform(0.0, 30.0) * place, rng.truncatedNormal(0.0, 10.0) * place,
-                    rng.truncatedNormal(0.0, 15.0) * place};
+  const Vec3 centre{side_sign * rng.uniform(0.0, 30.0) * place,
+                    rng.truncatedNormal(0.0, 10.0) * place, rng.truncatedNormal(0.0, 15.0) * place};
 
   s.condyle_radius = rng.truncatedNormal(21.0, 2.0);
   s.medial_condyle_elongation = rng.uniform(1.12, 1.28);
@@ -199,14 +217,14 @@ struct KneeAnatomy::Model {
 
   // Flexion: tibial coordinates q = rotX(-flexion)(p - hinge) + hinge.
   Vec3 hinge;
-  double cf = 1.0, sf = 0.0;        // cos / sin of the flexion angle
-  Vec3 bisector;                    // normal of the plane splitting femoral / tibial soft tissue
+  double cf = 1.0, sf = 0.0;  // cos / sin of the flexion angle
+  Vec3 bisector;              // normal of the plane splitting femoral / tibial soft tissue
 
   // Femur (canonical, unscaled mm).
   double R = 21.0;
   Vec3 cond_l_c, cond_l_r, cond_m_c, cond_m_r;
   double cond_l_coronal = 22.0, cond_m_coronal = 24.0;  // coronal radii of the distal surfaces
-  double y_post = 25.0;             // posterior condylar tangent
+  double y_post = 25.0;                                 // posterior condylar tangent
   double shaft_y = -14.0, shaft_r = 14.0;
   Vec3 meta_c, meta_r;
   double meta_shear = 1.5;
@@ -222,7 +240,7 @@ struct KneeAnatomy::Model {
   double film = 0.6;
 
   // Tibia (tibial coordinates).
-  double z_c0 = -4.8;               // plateau level at the lateral contact
+  double z_c0 = -4.8;  // plateau level at the lateral contact
   double plat_w = 38.0, plat_d = 25.0, plat_y = 2.0;
   double tshaft_r = 16.0, tshaft_y = 4.0;
   double tan_slope = 0.12, slope_y = 1.5;
@@ -331,7 +349,8 @@ struct KneeAnatomy::Model {
   bool femoralArticular(const Vec3& p, double* thickness) const {
     if (std::abs(p.x) < notch_half + 0.5 && notchInside(p) > -1.0) return false;
     // Trochlea: anterior surface between the facets.
-    if (p.y < meta_c.y && p.z > 1.0 && p.z < troch_top && std::abs(p.x - groove_x) < 0.62 * meta_r.x) {
+    if (p.y < meta_c.y && p.z > 1.0 && p.z < troch_top &&
+        std::abs(p.x - groove_x) < 0.62 * meta_r.x) {
       *thickness = t_fem * 1.1;
       return true;
     }
@@ -372,14 +391,17 @@ struct KneeAnatomy::Model {
   // Height of the tibial bone surface (tibial coordinates).
   double plateauTop(double x, double y) const {
     double z = z_c0 - tan_slope * (y - slope_y);
-    const double rm2 = sq((x - comp_m_c.x) / (comp_m_a + 3.0)) + sq((y - comp_m_c.y) / (comp_m_b + 2.0));
+    const double rm2 =
+        sq((x - comp_m_c.x) / (comp_m_a + 3.0)) + sq((y - comp_m_c.y) / (comp_m_b + 2.0));
     z -= med_depth * (1.0 - std::min(1.0, rm2));  // concave medial plateau
-    const double rl2 = sq((x - comp_l_c.x) / (comp_l_a + 3.0)) + sq((y - comp_l_c.y) / (comp_l_b + 2.0));
+    const double rl2 =
+        sq((x - comp_l_c.x) / (comp_l_a + 3.0)) + sq((y - comp_l_c.y) / (comp_l_b + 2.0));
     z -= lat_dome * std::min(1.0, rl2);  // flat-to-convex lateral plateau
     const double yb = bump(y - spine_y, 11.0);
     if (yb > 0.0) {
       z += spine_h * yb * std::max(bump(x - spine_x_m, spine_w), bump(x - spine_x_l, spine_w));
-      z += 0.35 * spine_h * yb * bump(x - 0.5 * (spine_x_m + spine_x_l), 9.0);  // intercondylar area
+      z +=
+          0.35 * spine_h * yb * bump(x - 0.5 * (spine_x_m + spine_x_l), 9.0);  // intercondylar area
     }
     return z;
   }
@@ -494,7 +516,8 @@ struct KneeAnatomy::Model {
 
   // Oval column along z (ML radius 1.15 r, AP radius 0.85 r) whose end at z_end (above when
   // `up`, else below) is rounded over `taper` mm.
-  static bool column(const Vec3& s_pt, double cx, double cy, double r, double z_end, double taper, bool up) {
+  static bool column(const Vec3& s_pt, double cx, double cy, double r, double z_end, double taper,
+                     bool up) {
     const double along = up ? s_pt.z - z_end : z_end - s_pt.z;
     if (along <= 0.0) return false;
     const double rr = r * std::sqrt(std::min(1.0, along / taper));
@@ -511,7 +534,8 @@ struct KneeAnatomy::Model {
       if (std::abs(theta) < 2.1) {
         const double w_med = smoothstep(-0.3, -1.3, theta);
         const double w_lat = smoothstep(0.3, 1.3, theta);
-        const double z_bot = quad_z_ant + w_med * (quad_z_med - quad_z_ant) + w_lat * (quad_z_lat - quad_z_ant);
+        const double z_bot =
+            quad_z_ant + w_med * (quad_z_med - quad_z_ant) + w_lat * (quad_z_lat - quad_z_ant);
         if (s_pt.z > z_bot) {
           const double r_out = 90.0 * std::sqrt(std::min(1.0, (s_pt.z - z_bot) / 25.0));
           if (sq(s_pt.x) + sq(dy) <= r_out * r_out) return true;
@@ -519,14 +543,20 @@ struct KneeAnatomy::Model {
       }
       // Hamstrings (semimembranosus medially, biceps femoris laterally), bulkier higher up.
       const double gm = 1.0 + 0.7 * smoothstep(ham_z_m, ham_z_m + 70.0, s_pt.z);
-      if (column(s_pt, ham_m.x + 3.0 * (gm - 1.0), ham_m.y, ham_m.z * gm, ham_z_m, 14.0, true)) return true;
+      if (column(s_pt, ham_m.x + 3.0 * (gm - 1.0), ham_m.y, ham_m.z * gm, ham_z_m, 14.0, true))
+        return true;
       const double gl = 1.0 + 0.7 * smoothstep(ham_z_l, ham_z_l + 70.0, s_pt.z);
-      if (column(s_pt, ham_l.x - 3.0 * (gl - 1.0), ham_l.y, ham_l.z * gl, ham_z_l, 14.0, true)) return true;
+      if (column(s_pt, ham_l.x - 3.0 * (gl - 1.0), ham_l.y, ham_l.z * gl, ham_z_l, 14.0, true))
+        return true;
     } else {
       // Popliteus behind the proximal tibia, soleus and the anterior / peroneal groups below.
       if (inEllipsoid(s_pt, popliteus_c, popliteus_r)) return true;
-      if (column(s_pt, soleus.x, soleus.y + 0.15 * (soleus_z - s_pt.z), soleus.z, soleus_z, 20.0, false)) return true;
-      if (column(s_pt, anterior_group.x, anterior_group.y, anterior_group.z, anterior_z, 18.0, false)) return true;
+      if (column(s_pt, soleus.x, soleus.y + 0.15 * (soleus_z - s_pt.z), soleus.z, soleus_z, 20.0,
+                 false))
+        return true;
+      if (column(s_pt, anterior_group.x, anterior_group.y, anterior_group.z, anterior_z, 18.0,
+                 false))
+        return true;
       if (column(s_pt, peroneal.x, peroneal.y, peroneal.z, peroneal_z, 18.0, false)) return true;
     }
     // Sartorius / gracilis on the medial side, down to the pes anserinus below the joint.
@@ -534,10 +564,12 @@ struct KneeAnatomy::Model {
     // Gastrocnemius heads: from the posterior condyles down into the calf, growing distally.
     const double grow = s_pt.z < 0.0 ? std::min(1.0, -s_pt.z / 90.0) : 0.0;
     const double back = s_pt.z < 0.0 ? 0.12 * -s_pt.z : 0.0;
-    if (column(s_pt, gas_m.x - 4.0 * grow, gas_m.y + back, gas_m.z * (1.0 + 0.5 * grow), gas_z_m, 16.0, false)) {
+    if (column(s_pt, gas_m.x - 4.0 * grow, gas_m.y + back, gas_m.z * (1.0 + 0.5 * grow), gas_z_m,
+               16.0, false)) {
       return true;
     }
-    return column(s_pt, gas_l.x + 3.0 * grow, gas_l.y + back, gas_l.z * (1.0 + 0.4 * grow), gas_z_l, 16.0, false);
+    return column(s_pt, gas_l.x + 3.0 * grow, gas_l.y + back, gas_l.z * (1.0 + 0.4 * grow), gas_z_l,
+                  16.0, false);
   }
 
   static TissueSample sample(Tissue t, std::uint8_t label) {
@@ -584,7 +616,8 @@ struct KneeAnatomy::Model {
 
     // Cartilage; `*_film` marks the thin fluid layer on top of it.
     double t_here = t_fem;
-    const bool fem_film = fem <= 1.1 * t_fem + film && femoralArticular(p, &t_here) && fem <= t_here + film;
+    const bool fem_film =
+        fem <= 1.1 * t_fem + film && femoralArticular(p, &t_here) && fem <= t_here + film;
     if (fem_film && fem <= t_here) return sample(Tissue::kCartilage, kLabelFemoralCartilage);
     const bool pat_film = pat <= t_pat + film && patellarArticular(p);
     if (pat_film && pat <= t_pat) return sample(Tissue::kCartilage, kLabelPatellarCartilage);
@@ -617,7 +650,8 @@ struct KneeAnatomy::Model {
     }
     if (vein_f.inside(p) || vein_t.inside(q)) return sample(Tissue::kBlood, 0);
 
-    // Hoffa's fat pad; muscle bellies; fat everywhere else (subcutaneous, popliteal, peri-articular).
+    // Hoffa's fat pad; muscle bellies; fat everywhere else (subcutaneous, popliteal,
+    // peri-articular).
     if (inEllipsoid(p, hoffa_c, hoffa_r)) return sample(Tissue::kFat, 0);
     if (muscle(soft)) return sample(Tissue::kSkeletalMuscle, 0);
     return sample(Tissue::kFat, 0);
@@ -737,7 +771,8 @@ void KneeAnatomy::Model::build() {
     tub_r = {11.0, 6.0, 14.0};
     tub_c = {0.15 * plat_w, yc_h - d + 2.5, z_c0 - h};
   }
-  tibia_box = {{-plat_w - 8.0, plat_y - plat_d - 12.0, -1e9}, {plat_w + 8.0, plat_y + plat_d + 8.0, z_c0 + spine_h + 6.0}};
+  tibia_box = {{-plat_w - 8.0, plat_y - plat_d - 12.0, -1e9},
+               {plat_w + 8.0, plat_y + plat_d + 8.0, z_c0 + spine_h + 6.0}};
 
   // --- menisci ---------------------------------------------------------------------------------
   men_m_a = 0.72 * k.meniscus_outer_radius;
@@ -755,7 +790,8 @@ void KneeAnatomy::Model::build() {
   fib_r = {9.5, 9.5, 12.0};
   fib_c = {0.80 * plat_w, plat_y + 0.72 * plat_d, z_c0 - 19.0};
   fib_shaft = Tube(fib_c, fib_c + Vec3{1.0, 2.0, -160.0}, 7.0, 7.0);
-  fib_box = {{fib_c.x - 14.0, fib_c.y - 14.0, -1e9}, {fib_c.x + 14.0, fib_c.y + 16.0, fib_c.z + 14.0}};
+  fib_box = {{fib_c.x - 14.0, fib_c.y - 14.0, -1e9},
+             {fib_c.x + 14.0, fib_c.y + 16.0, fib_c.z + 14.0}};
 
   // --- flexion ---------------------------------------------------------------------------------
   hinge = {0.0, yc, R};
@@ -817,9 +853,11 @@ void KneeAnatomy::Model::build() {
   }
   ligament_box = boxAround(acl_f, acl_t, 12.0);
   for (const Tube& t : pcl) {
-    ligament_box.lo = {std::min(ligament_box.lo.x, t.box.lo.x), std::min(ligament_box.lo.y, t.box.lo.y),
+    ligament_box.lo = {std::min(ligament_box.lo.x, t.box.lo.x),
+                       std::min(ligament_box.lo.y, t.box.lo.y),
                        std::min(ligament_box.lo.z, t.box.lo.z)};
-    ligament_box.hi = {std::max(ligament_box.hi.x, t.box.hi.x), std::max(ligament_box.hi.y, t.box.hi.y),
+    ligament_box.hi = {std::max(ligament_box.hi.x, t.box.hi.x),
+                       std::max(ligament_box.hi.y, t.box.hi.y),
                        std::max(ligament_box.hi.z, t.box.hi.z)};
   }
   {
@@ -909,8 +947,10 @@ void KneeAnatomy::Model::build() {
   const auto scaled = [&](const Vec3& v) { return v * scale; };
   lm.medial_condyle_centre = scaled(cond_m_c);
   lm.lateral_condyle_centre = scaled(cond_l_c);
-  lm.medial_plateau_centre = scaled(fromTibial({comp_m_c.x, comp_m_c.y, plateauTop(comp_m_c.x, comp_m_c.y)}));
-  lm.lateral_plateau_centre = scaled(fromTibial({comp_l_c.x, comp_l_c.y, plateauTop(comp_l_c.x, comp_l_c.y)}));
+  lm.medial_plateau_centre =
+      scaled(fromTibial({comp_m_c.x, comp_m_c.y, plateauTop(comp_m_c.x, comp_m_c.y)}));
+  lm.lateral_plateau_centre =
+      scaled(fromTibial({comp_l_c.x, comp_l_c.y, plateauTop(comp_l_c.x, comp_l_c.y)}));
   lm.patella_centre = scaled(pat_c);
   lm.tibial_tuberosity = scaled(fromTibial(tub_c));
   lm.joint_centre = scaled(Vec3{0.0, yc, 0.5 * z_c0});
@@ -922,7 +962,8 @@ void KneeAnatomy::Model::build() {
   lm.proximal_z = (pat_c.z + pat_r.z) * scale;
 
   // --- place the frame so that the joint centre lands on the subject's joint_centre_mm -------
-  origin = s.joint_centre_mm - (ex * lm.joint_centre.x + ey * lm.joint_centre.y + ez * lm.joint_centre.z);
+  origin = s.joint_centre_mm -
+           (ex * lm.joint_centre.x + ey * lm.joint_centre.y + ez * lm.joint_centre.z);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -933,7 +974,8 @@ namespace {
 
 class KneeSnapshot : public AnatomySnapshot {
  public:
-  explicit KneeSnapshot(std::shared_ptr<const KneeAnatomy::Model> model) : model_(std::move(model)) {}
+  explicit KneeSnapshot(std::shared_ptr<const KneeAnatomy::Model> model)
+      : model_(std::move(model)) {}
   TissueSample eval(const Vec3& x, const Vec3& /*breath_hold_shift*/) const override {
     return model_->eval(x);
   }
@@ -958,19 +1000,37 @@ std::unique_ptr<AnatomySnapshot> KneeAnatomy::at(double /*t_ms*/) const {
   return std::make_unique<KneeSnapshot>(model_);
 }
 
-TissueSample KneeAnatomy::eval(const Vec3& x_mm) const { return model_->eval(x_mm); }
+TissueSample KneeAnatomy::eval(const Vec3& x_mm) const {
+  return model_->eval(x_mm);
+}
 
-const KneeSubject& KneeAnatomy::subject() const { return model_->s; }
-Vec3 KneeAnatomy::origin() const { return model_->origin; }
-Vec3 KneeAnatomy::medialLateralAxis() const { return model_->ex; }
-Vec3 KneeAnatomy::anteriorPosteriorAxis() const { return model_->ey; }
-Vec3 KneeAnatomy::distalProximalAxis() const { return model_->ez; }
+const KneeSubject& KneeAnatomy::subject() const {
+  return model_->s;
+}
+Vec3 KneeAnatomy::origin() const {
+  return model_->origin;
+}
+Vec3 KneeAnatomy::medialLateralAxis() const {
+  return model_->ex;
+}
+Vec3 KneeAnatomy::anteriorPosteriorAxis() const {
+  return model_->ey;
+}
+Vec3 KneeAnatomy::distalProximalAxis() const {
+  return model_->ez;
+}
 Vec3 KneeAnatomy::tibialShaftAxis() const {
   const Vec3 up = rotX(Vec3{0, 0, 1}, model_->cf, model_->sf);
   return normalized(model_->ex * up.x + model_->ey * up.y + model_->ez * up.z);
 }
-Vec3 KneeAnatomy::kneeToPatient(const Vec3& k_mm) const { return model_->toPatient(k_mm); }
-Vec3 KneeAnatomy::patientToKnee(const Vec3& x_mm) const { return model_->toKnee(x_mm); }
-const KneeLandmarks& KneeAnatomy::landmarks() const { return model_->lm; }
+Vec3 KneeAnatomy::kneeToPatient(const Vec3& k_mm) const {
+  return model_->toPatient(k_mm);
+}
+Vec3 KneeAnatomy::patientToKnee(const Vec3& x_mm) const {
+  return model_->toKnee(x_mm);
+}
+const KneeLandmarks& KneeAnatomy::landmarks() const {
+  return model_->lm;
+}
 
 }  // namespace planelab::phantom

@@ -54,8 +54,8 @@ struct KneeSubject {
   geometry::Vec3 joint_centre_mm;
 
   // Femur.
-  double condyle_radius = 21.0;           // lateral condyle, sagittal radius R_c
-  double medial_condyle_elongation = 1.2; // AP semi-axis of the medial condyle / R_c
+  double condyle_radius = 21.0;            // lateral condyle, sagittal radius R_c
+  double medial_condyle_elongation = 1.2;  // AP semi-axis of the medial condyle / R_c
   double shaft_radius = 14.0;
   double posterior_condylar_offset = 25.0;
   double notch_width = 20.0;
@@ -73,7 +73,7 @@ struct KneeSubject {
   double tibial_depth = 50.0;  // AP
   double tibial_shaft_radius = 16.0;
   double posterior_slope_deg = 7.0;
-  double medial_plateau_depth = 2.0;   // concavity of the medial plateau
+  double medial_plateau_depth = 2.0;  // concavity of the medial plateau
   double eminence_height = 7.0;
 
   // Menisci.
@@ -90,10 +90,10 @@ struct KneeSubject {
   // Ligaments and soft tissue.
   double acl_radius = 4.5;
   double pcl_radius = 5.0;
-  double effusion = 2.0;            // suprapatellar recess thickness
+  double effusion = 2.0;  // suprapatellar recess thickness
   double subcutaneous_fat = 10.0;
-  double limb_extra_width = 12.0;   // muscle / capsule margin around the bones (ML)
-  double limb_extra_depth = 34.0;   // popliteal fossa + gastrocnemius depth behind the condyles
+  double limb_extra_width = 12.0;  // muscle / capsule margin around the bones (ML)
+  double limb_extra_depth = 34.0;  // popliteal fossa + gastrocnemius depth behind the condyles
 };
 
 // Draws a knee: shape from the PHANTOM.md 5.2 distributions, the pose ranges (flexion U(0,20),
@@ -105,7 +105,7 @@ KneeSubject sampleKneeSubject(Rng& rng, const DifficultyKnobs& knobs);
 struct KneeLandmarks {
   geometry::Vec3 medial_condyle_centre;
   geometry::Vec3 lateral_condyle_centre;
-  geometry::Vec3 medial_plateau_centre;   // on the tibial bone surface
+  geometry::Vec3 medial_plateau_centre;  // on the tibial bone surface
   geometry::Vec3 lateral_plateau_centre;
   geometry::Vec3 patella_centre;
   geometry::Vec3 tibial_tuberosity;
@@ -134,10 +134,10 @@ class KneeAnatomy : public Anatomy {
   const KneeSubject& subject() const;
   // Knee frame in the patient frame (LPS): origin and unit axes.
   geometry::Vec3 origin() const;
-  geometry::Vec3 medialLateralAxis() const;       // x_k (posterior condylar axis)
-  geometry::Vec3 anteriorPosteriorAxis() const;   // y_k
-  geometry::Vec3 distalProximalAxis() const;      // z_k (femoral shaft)
-  geometry::Vec3 tibialShaftAxis() const;         // distal -> proximal along the tibia
+  geometry::Vec3 medialLateralAxis() const;      // x_k (posterior condylar axis)
+  geometry::Vec3 anteriorPosteriorAxis() const;  // y_k
+  geometry::Vec3 distalProximalAxis() const;     // z_k (femoral shaft)
+  geometry::Vec3 tibialShaftAxis() const;        // distal -> proximal along the tibia
   geometry::Vec3 kneeToPatient(const geometry::Vec3& k_mm) const;
   geometry::Vec3 patientToKnee(const geometry::Vec3& x_mm) const;
   const KneeLandmarks& landmarks() const;

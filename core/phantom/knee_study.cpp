@@ -34,7 +34,9 @@ std::string folderFor(Layout layout, const ViewSpec& v, int series_number) {
   return std::string(v.view) + "_" + std::to_string(series_number);
 }
 
-double round1(double v) { return std::round(v * 10.0) / 10.0; }
+double round1(double v) {
+  return std::round(v * 10.0) / 10.0;
+}
 
 }  // namespace
 
@@ -67,9 +69,15 @@ PhantomStudy generateKneeStudy(std::uint64_t seed, int subject_index, const Stud
   study.patient.sex = subject.female ? "F" : "M";
   study.patient.age_years = subject.age_years;
   study.patient.weight_kg = std::round(subject.weight_kg * 10.0) / 10.0;
-  study.label_names = {"background",        "femur",           "tibia",
-                       "patella",           "femoral cartilage", "tibial cartilage",
-                       "patellar cartilage", "medial meniscus", "lateral meniscus"};
+  study.label_names = {"background",
+                       "femur",
+                       "tibia",
+                       "patella",
+                       "femoral cartilage",
+                       "tibial cartilage",
+                       "patellar cartilage",
+                       "medial meniscus",
+                       "lateral meniscus"};
 
   // Acquisition: 2-D fast spin echo, proton density weighted, fat saturated; not gated.
   AcquisitionParameters& acq = study.acquisition;
@@ -103,13 +111,15 @@ PhantomStudy generateKneeStudy(std::uint64_t seed, int subject_index, const Stud
   const double phase_fraction = plan_rng.uniform(k.kspace_phase_min, k.kspace_phase_max);
   const double readout_fraction = k.kspace_phase_min < 1.0 ? plan_rng.uniform(0.8, 1.0) : 1.0;
 
-  const ViewSpec views[3] = {{"sag", "PD_FS_SAG", 2}, {"cor", "PD_FS_COR", 3}, {"ax", "PD_FS_AX", 4}};
+  const ViewSpec views[3] = {
+      {"sag", "PD_FS_SAG", 2}, {"cor", "PD_FS_COR", 3}, {"ax", "PD_FS_AX", 4}};
   const Vec3 ideal_normals[3] = {ex, ey, ez};
   // Coverage (knee frame): ML across both condyles; AP from the patella to behind the condyles;
   // SI from the tibial tuberosity to above the patella.
   const double lo[3] = {lm.medial_x - 5.0, lm.anterior_y - 3.0, lm.distal_z - 3.0};
   const double hi[3] = {lm.lateral_x + 5.0, lm.posterior_y + 10.0, lm.proximal_z + 5.0};
-  const Vec3 knee_centre{0.5 * (lm.medial_x + lm.lateral_x), 0.5 * (lm.anterior_y + lm.posterior_y) + 8.0,
+  const Vec3 knee_centre{0.5 * (lm.medial_x + lm.lateral_x),
+                         0.5 * (lm.anterior_y + lm.posterior_y) + 8.0,
                          0.5 * (lm.distal_z + lm.proximal_z)};
 
   double acq_time = 0.0;
@@ -130,11 +140,13 @@ PhantomStudy generateKneeStudy(std::uint64_t seed, int subject_index, const Stud
     // Slices: 3-4 mm thick, centre spacing 3.3-4 mm (4.0-4.4 mm for 4 mm slices).
     const double u_thick = plan_rng.uniform();
     const double thickness = u_thick < 0.6 ? 3.0 : u_thick < 0.9 ? 3.5 : 4.0;
-    const double spacing = round1(plan_rng.uniform(std::max(3.3, thickness), std::max(4.0, thickness + 0.4)));
+    const double spacing =
+        round1(plan_rng.uniform(std::max(3.3, thickness), std::max(4.0, thickness + 0.4)));
     series.slice_thickness_mm = thickness;
     series.spacing_between_slices_mm = spacing;
     const double extent = hi[v] - lo[v];
-    const int n_slices = std::clamp(static_cast<int>(std::ceil(extent / spacing)) + plan_rng.uniformInt(0, 2), 20, 30);
+    const int n_slices = std::clamp(
+        static_cast<int>(std::ceil(extent / spacing)) + plan_rng.uniformInt(0, 2), 20, 30);
 
     // Plane orientation with the technologist's tilt error.
     const double tilt = std::abs(plan_rng.truncatedNormal(0.0, tilt_sd));
@@ -202,8 +214,9 @@ PhantomStudy generateKneeStudy(std::uint64_t seed, int subject_index, const Stud
     loc.phase_count = 1;
     loc.slice_thickness_mm = 8.0;
     const ImageGrid loc_grid{256, 256, 1.0, 1.0};
-    const Vec3 loc_centre = anatomy->kneeToPatient(knee_centre) +
-                            Vec3{quirk_rng.normal(0.0, 5.0), quirk_rng.normal(0.0, 5.0), quirk_rng.normal(0.0, 5.0)};
+    const Vec3 loc_centre =
+        anatomy->kneeToPatient(knee_centre) +
+        Vec3{quirk_rng.normal(0.0, 5.0), quirk_rng.normal(0.0, 5.0), quirk_rng.normal(0.0, 5.0)};
     const Vec3 normals[] = {{0, 0, 1}, {1, 0, 0}, {0, 1, 0}};
     for (const Vec3& n : normals) {
       auto axes = inPlaneAxes(n, 0.0);
@@ -219,7 +232,8 @@ PhantomStudy generateKneeStudy(std::uint64_t seed, int subject_index, const Stud
 
   // Appearance: PD-weighted fast spin echo with fat saturation.
   const RelaxationTable relax = jitteredRelaxation(look_rng, k.contrast_jitter);
-  study.appearance.signal = fastSpinEchoSignal(relax, acq.repetition_time_ms, acq.echo_time_ms, fat_factor);
+  study.appearance.signal =
+      fastSpinEchoSignal(relax, acq.repetition_time_ms, acq.echo_time_ms, fat_factor);
   // Multi-slice TSE specifics the relaxation table does not carry: magnetisation transfer from
   // the many refocusing pulses darkens muscle (PHANTOM.md 5.2 targets muscle ~0.3 of fluid), and
   // flowing blood loses signal in spin echo.
@@ -237,17 +251,19 @@ PhantomStudy generateKneeStudy(std::uint64_t seed, int subject_index, const Stud
   texture_scale[static_cast<std::size_t>(Tissue::kFluid)] = 0.15;
   texture_scale[static_cast<std::size_t>(Tissue::kBlood)] = 0.3;
   const Vec3 look_centre = anatomy->kneeToPatient(lm.joint_centre);
-  finishAppearance(study.appearance, look_rng, k, look_centre, Tissue::kCartilage, texture_scale, opt.markers);
+  finishAppearance(study.appearance, look_rng, k, look_centre, Tissue::kCartilage, texture_scale,
+                   opt.markers);
 
   // Fiducials at anatomical points inside bone: medial condyle, lateral tibial plateau (6 mm
   // below its surface), patella.
   if (opt.markers) {
     const Vec3 down_tibia = -anatomy->tibialShaftAxis();
-    study.markers.push_back({anatomy->kneeToPatient(lm.medial_condyle_centre), 2.5, Tissue::kMarkerA,
-                             "medial_condyle"});
-    study.markers.push_back({anatomy->kneeToPatient(lm.lateral_plateau_centre) + down_tibia * 6.0, 2.5,
-                             Tissue::kMarkerB, "lateral_tibial_plateau"});
-    study.markers.push_back({anatomy->kneeToPatient(lm.patella_centre), 2.5, Tissue::kMarkerC, "patella"});
+    study.markers.push_back({anatomy->kneeToPatient(lm.medial_condyle_centre), 2.5,
+                             Tissue::kMarkerA, "medial_condyle"});
+    study.markers.push_back({anatomy->kneeToPatient(lm.lateral_plateau_centre) + down_tibia * 6.0,
+                             2.5, Tissue::kMarkerB, "lateral_tibial_plateau"});
+    study.markers.push_back(
+        {anatomy->kneeToPatient(lm.patella_centre), 2.5, Tissue::kMarkerC, "patella"});
     anatomy = std::make_shared<KneeAnatomy>(subject, study.markers);
   }
 

@@ -56,11 +56,13 @@ void convolveLines(std::vector<double>& data, int n, int count, int line_stride,
       // pairs of taps share one multiplication.
       const double* x = &line[static_cast<std::size_t>(i + n)];
       double acc = kernel[0] * x[0];
-      for (int d = 1; d < (n + 1) / 2; ++d) acc += kernel[static_cast<std::size_t>(d)] * (x[-d] + x[d]);
+      for (int d = 1; d < (n + 1) / 2; ++d)
+        acc += kernel[static_cast<std::size_t>(d)] * (x[-d] + x[d]);
       if (n % 2 == 0) acc += kernel[static_cast<std::size_t>(n / 2)] * x[n / 2];
       out[static_cast<std::size_t>(i)] = acc;
     }
-    for (int j = 0; j < n; ++j) data[base + static_cast<std::size_t>(j) * element_stride] = out[static_cast<std::size_t>(j)];
+    for (int j = 0; j < n; ++j)
+      data[base + static_cast<std::size_t>(j) * element_stride] = out[static_cast<std::size_t>(j)];
   }
 }
 

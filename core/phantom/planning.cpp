@@ -78,7 +78,8 @@ Vec3 anyPerpendicular(const Vec3& v) {
 
 Vec3 tiltRandomly(Rng& rng, const Vec3& v, double angle_deg) {
   const Vec3 p = anyPerpendicular(v);
-  const Vec3 axis = geometry::rotateAbout(p, geometry::normalized(v), rng.uniform(0.0, 2.0 * geometry::kPi));
+  const Vec3 axis =
+      geometry::rotateAbout(p, geometry::normalized(v), rng.uniform(0.0, 2.0 * geometry::kPi));
   return geometry::normalized(geometry::rotateAbout(v, axis, geometry::degToRad(angle_deg)));
 }
 

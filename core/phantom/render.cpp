@@ -29,12 +29,13 @@ RenderSettings RenderSettings::quality() {
 namespace {
 
 constexpr std::uint64_t kNoiseTag = 0x4E4F495345ULL;  // "NOISE"
-constexpr int kBiasStep = 8;  // pixels between exact bias-field evaluations
+constexpr int kBiasStep = 8;                          // pixels between exact bias-field evaluations
 
 // Texture noise along one image row: sum of the appearance's plane waves, 0.35 * sum cos(k.x + p)
 // (roughly [-1, 1]), evaluated at the pixel centres x = start + j * step by rotating each wave's
 // phasor instead of calling cos per pixel.
-void textureRow(const Appearance& ap, const Vec3& start, const Vec3& step, int cols, std::vector<double>& out) {
+void textureRow(const Appearance& ap, const Vec3& start, const Vec3& step, int cols,
+                std::vector<double>& out) {
   out.assign(static_cast<std::size_t>(cols), 0.0);
   for (std::size_t w = 0; w < ap.texture_wave_vectors.size(); ++w) {
     const Vec3& k = ap.texture_wave_vectors[w];
@@ -87,7 +88,8 @@ RenderedImage renderImage(const PhantomStudy& study, int series_index, int slice
   const SeriesPlan& series = study.series.at(static_cast<std::size_t>(series_index));
   const SlicePlan& slice = series.slices.at(static_cast<std::size_t>(slice_index));
   const geometry::ImagePlane& plane = slice.plane;
-  const double t_ms = series.gated ? series.trigger_times_ms.at(static_cast<std::size_t>(phase)) : 0.0;
+  const double t_ms =
+      series.gated ? series.trigger_times_ms.at(static_cast<std::size_t>(phase)) : 0.0;
   const auto snap = study.anatomy->at(t_ms);
   const Appearance& ap = study.appearance;
 
@@ -181,7 +183,8 @@ RenderedImage renderImage(const PhantomStudy& study, int series_index, int slice
     std::vector<double> grid(static_cast<std::size_t>(gr * gc));
     for (int a = 0; a < gr; ++a) {
       for (int b = 0; b < gc; ++b) {
-        grid[static_cast<std::size_t>(a * gc + b)] = biasField(ap, plane.toPatient(a * kBiasStep, b * kBiasStep));
+        grid[static_cast<std::size_t>(a * gc + b)] =
+            biasField(ap, plane.toPatient(a * kBiasStep, b * kBiasStep));
       }
     }
     for (int i = 0; i < rows; ++i) {
@@ -200,8 +203,10 @@ RenderedImage renderImage(const PhantomStudy& study, int series_index, int slice
 
   // k-space truncation: phase fraction along the phase-encoding axis, readout along the other.
   if (settings.kspace_truncation) {
-    const double col_fraction = series.phase_encoding_along_rows ? series.phase_fraction : series.readout_fraction;
-    const double row_fraction = series.phase_encoding_along_rows ? series.readout_fraction : series.phase_fraction;
+    const double col_fraction =
+        series.phase_encoding_along_rows ? series.phase_fraction : series.readout_fraction;
+    const double row_fraction =
+        series.phase_encoding_along_rows ? series.readout_fraction : series.phase_fraction;
     // Along a row (varying column index): `rows` lines of length cols, stride 1.
     convolveLines(image, cols, rows, cols, 1, kspaceTruncationKernel(cols, col_fraction));
     // Down a column (varying row index): `cols` lines of length rows, stride cols.
@@ -210,11 +215,11 @@ RenderedImage renderImage(const PhantomStudy& study, int series_index, int slice
 
   // Complex Gaussian noise -> Rician magnitude, then quantisation.
   const int max_value = (1 << ap.bits_stored) - 1;
-  Rng noise = Rng::derive(study.seed, {kNoiseTag, static_cast<std::uint64_t>(study.organ == Organ::kHeart ? 1 : 2),
-                                       static_cast<std::uint64_t>(study.subject_index),
-                                       static_cast<std::uint64_t>(series_index),
-                                       static_cast<std::uint64_t>(slice_index),
-                                       static_cast<std::uint64_t>(phase)});
+  Rng noise = Rng::derive(
+      study.seed,
+      {kNoiseTag, static_cast<std::uint64_t>(study.organ == Organ::kHeart ? 1 : 2),
+       static_cast<std::uint64_t>(study.subject_index), static_cast<std::uint64_t>(series_index),
+       static_cast<std::uint64_t>(slice_index), static_cast<std::uint64_t>(phase)});
   const bool add_noise = settings.noise && ap.noise_sigma > 0.0;
   out.pixels.resize(npix);
   for (std::size_t p = 0; p < npix; ++p) {
@@ -232,10 +237,12 @@ RenderedImage renderImage(const PhantomStudy& study, int series_index, int slice
 
   // Window from the 1st and 99.5th percentiles of the stored values.
   std::vector<std::uint16_t> sorted = out.pixels;
-  const auto lo_it = sorted.begin() + static_cast<std::ptrdiff_t>(static_cast<double>(npix - 1) * 0.01);
+  const auto lo_it =
+      sorted.begin() + static_cast<std::ptrdiff_t>(static_cast<double>(npix - 1) * 0.01);
   std::nth_element(sorted.begin(), lo_it, sorted.end());
   const double lo = *lo_it;
-  const auto hi_it = sorted.begin() + static_cast<std::ptrdiff_t>(static_cast<double>(npix - 1) * 0.995);
+  const auto hi_it =
+      sorted.begin() + static_cast<std::ptrdiff_t>(static_cast<double>(npix - 1) * 0.995);
   std::nth_element(sorted.begin(), hi_it, sorted.end());
   const double hi = *hi_it;
   out.window_center = std::round(0.5 * (lo + hi));
@@ -247,7 +254,8 @@ std::uint8_t labelAt(const PhantomStudy& study, const Vec3& x, int series_index,
                      int phase) {
   const SeriesPlan& series = study.series.at(static_cast<std::size_t>(series_index));
   const SlicePlan& slice = series.slices.at(static_cast<std::size_t>(slice_index));
-  const double t_ms = series.gated ? series.trigger_times_ms.at(static_cast<std::size_t>(phase)) : 0.0;
+  const double t_ms =
+      series.gated ? series.trigger_times_ms.at(static_cast<std::size_t>(phase)) : 0.0;
   return study.anatomy->at(t_ms)->eval(x, slice.breath_hold_shift_mm).label;
 }
 

@@ -10,8 +10,8 @@
 namespace planelab::phantom {
 
 struct RenderSettings {
-  int supersample = 2;     // s x s sub-pixel samples per pixel
-  int slice_samples = 5;   // K samples across the slice profile
+  int supersample = 2;    // s x s sub-pixel samples per pixel
+  int slice_samples = 5;  // K samples across the slice profile
   bool kspace_truncation = true;
   bool noise = true;
   bool labels = true;

@@ -5,7 +5,9 @@
 namespace planelab::phantom {
 
 namespace {
-constexpr std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+constexpr std::uint64_t rotl(std::uint64_t x, int k) {
+  return (x << k) | (x >> (64 - k));
+}
 constexpr double kTwoPi = 6.283185307179586476925;
 }  // namespace
 
@@ -49,16 +51,22 @@ std::uint64_t Rng::nextU64() {
   return result;
 }
 
-double Rng::uniform() { return static_cast<double>(nextU64() >> 11) * 0x1.0p-53; }
+double Rng::uniform() {
+  return static_cast<double>(nextU64() >> 11) * 0x1.0p-53;
+}
 
-double Rng::uniform(double lo, double hi) { return lo + (hi - lo) * uniform(); }
+double Rng::uniform(double lo, double hi) {
+  return lo + (hi - lo) * uniform();
+}
 
 int Rng::uniformInt(int lo, int hi) {
   const auto span = static_cast<std::uint64_t>(static_cast<std::int64_t>(hi) - lo + 1);
   return static_cast<int>(lo + static_cast<std::int64_t>(nextU64() % span));
 }
 
-bool Rng::bernoulli(double p) { return uniform() < p; }
+bool Rng::bernoulli(double p) {
+  return uniform() < p;
+}
 
 double Rng::normal(double mean, double sd) {
   // Box-Muller with u1 in (0, 1] so the log is finite; one variate per call keeps the stream

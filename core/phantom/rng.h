@@ -22,9 +22,9 @@ class Rng {
   static Rng derive(std::uint64_t seed, std::initializer_list<std::uint64_t> path);
 
   std::uint64_t nextU64();
-  double uniform();                          // [0, 1)
-  double uniform(double lo, double hi);      // [lo, hi)
-  int uniformInt(int lo, int hi);            // inclusive both ends
+  double uniform();                      // [0, 1)
+  double uniform(double lo, double hi);  // [lo, hi)
+  int uniformInt(int lo, int hi);        // inclusive both ends
   bool bernoulli(double p);
   double normal(double mean = 0.0, double sd = 1.0);  // Box-Muller
   // Two independent N(0, sd^2) variates from one Box-Muller draw (noise of a complex sample).

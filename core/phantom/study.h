@@ -21,8 +21,8 @@ enum class Organ { kHeart, kKnee };
 // the import-robustness quirks.
 enum class Layout { kDsb, kUkb, kQuirks };
 
-std::optional<Organ> parseOrgan(const std::string& text);     // "heart" | "knee"
-std::optional<Layout> parseLayout(const std::string& text);   // "dsb" | "ukb" | "quirks"
+std::optional<Organ> parseOrgan(const std::string& text);    // "heart" | "knee"
+std::optional<Layout> parseLayout(const std::string& text);  // "dsb" | "ukb" | "quirks"
 std::string organName(Organ organ);
 std::string layoutName(Layout layout);
 
@@ -40,8 +40,8 @@ struct SeriesPlan {
   std::string description;  // SeriesDescription; empty for the blank-description quirk
   std::string folder;       // folder of the layout, relative to the study folder
   int series_number = 0;
-  bool gated = false;       // cine: TriggerTime, NominalInterval, CardiacNumberOfImages, CG
-  int phase_count = 1;      // CardiacNumberOfImages
+  bool gated = false;   // cine: TriggerTime, NominalInterval, CardiacNumberOfImages, CG
+  int phase_count = 1;  // CardiacNumberOfImages
   std::vector<double> trigger_times_ms;  // per phase, as written to TriggerTime
   double slice_thickness_mm = 0.0;
   double spacing_between_slices_mm = 0.0;  // centre-to-centre; 0 for single-slice series
@@ -168,7 +168,7 @@ struct StudyOptions {
   Layout layout = Layout::kDsb;
   Level level = Level::kL2;
   DifficultyKnobs knobs = knobsForLevel(Level::kL2);
-  int phases = 25;                 // cine phases per cycle (heart); knees are single-phase
+  int phases = 25;  // cine phases per cycle (heart); knees are single-phase
   enum class Labels { kEdEs, kAll, kNone } labels = Labels::kEdEs;
   bool markers = false;            // asymmetric marker mode
   bool breath_hold_shifts = true;  // off: anatomy agrees exactly with the headers

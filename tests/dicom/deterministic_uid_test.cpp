@@ -52,14 +52,17 @@ TEST(DeterministicUid, DistinctForSeedsAndPaths) {
 
 TEST(DeterministicUid, EntityHelpersAreDistinct) {
   const phantom::PhantomStudy study = testing::makeTestStudy();
-  std::set<std::string> uids = {studyInstanceUid(study), frameOfReferenceUid(study),
-                                seriesInstanceUid(study, 0), seriesInstanceUid(study, 1),
+  std::set<std::string> uids = {studyInstanceUid(study),
+                                frameOfReferenceUid(study),
+                                seriesInstanceUid(study, 0),
+                                seriesInstanceUid(study, 1),
                                 segmentationSeriesUid(study, 0),
                                 segmentationSopInstanceUid(study, 0, 1),
                                 segmentationSopInstanceUid(study, 0, 2),
                                 segmentationDimensionOrganizationUid(study, 0)};
   for (int slice = 0; slice < 2; ++slice) {
-    for (int phase = 0; phase < 3; ++phase) uids.insert(imageSopInstanceUid(study, 0, slice, phase));
+    for (int phase = 0; phase < 3; ++phase)
+      uids.insert(imageSopInstanceUid(study, 0, slice, phase));
   }
   EXPECT_EQ(uids.size(), 14u);
   phantom::PhantomStudy other = study;

@@ -21,7 +21,8 @@ phantom::RenderedImage rampImage(const geometry::ImagePlane& plane) {
   image.rows = plane.rows;
   image.cols = plane.cols;
   for (int i = 0; i < plane.rows; ++i) {
-    for (int j = 0; j < plane.cols; ++j) image.pixels.push_back(static_cast<std::uint16_t>(i * 100 + j));
+    for (int j = 0; j < plane.cols; ++j)
+      image.pixels.push_back(static_cast<std::uint16_t>(i * 100 + j));
   }
   image.window_center = 1200.25;
   image.window_width = 2400.5;
@@ -125,15 +126,16 @@ TEST_F(MrImageWriterTest, GeometryAndPixelsRoundTrip) {
   // SliceLocation = n . IPP with n = row x col.
   const geometry::Vec3 n = geometry::cross(back.row_dir, back.col_dir);
   EXPECT_NEAR(doubles(ds, DCM_SliceLocation).at(0), geometry::dot(n, back.position_mm), 1e-4);
-  EXPECT_NEAR(doubles(ds, DCM_SliceLocation).at(0), geometry::dot(plane.normal(), plane.position_mm),
-              1e-5);
+  EXPECT_NEAR(doubles(ds, DCM_SliceLocation).at(0),
+              geometry::dot(plane.normal(), plane.position_mm), 1e-5);
 
   EXPECT_EQ(str(ds, DCM_SliceThickness), "8");
   EXPECT_EQ(str(ds, DCM_SpacingBetweenSlices), "10");
   // Every DS value obeys the 16-character limit.
-  for (const DcmTagKey& tag : {DCM_ImagePositionPatient, DCM_ImageOrientationPatient, DCM_PixelSpacing,
-                               DCM_SliceLocation, DCM_TriggerTime, DCM_WindowCenter, DCM_WindowWidth,
-                               DCM_PatientWeight, DCM_ImagingFrequency}) {
+  for (const DcmTagKey& tag :
+       {DCM_ImagePositionPatient, DCM_ImageOrientationPatient, DCM_PixelSpacing, DCM_SliceLocation,
+        DCM_TriggerTime, DCM_WindowCenter, DCM_WindowWidth, DCM_PatientWeight,
+        DCM_ImagingFrequency}) {
     const std::string value = str(ds, tag);
     std::size_t start = 0;
     for (;;) {
@@ -174,7 +176,8 @@ TEST_F(MrImageWriterTest, GatedAndUngatedFields) {
   const phantom::PhantomStudy study = testing::makeTestStudy();
   const std::filesystem::path gated_file = dir_ / "gated.dcm";
   const std::filesystem::path ungated_file = dir_ / "ungated.dcm";
-  ASSERT_TRUE(writeMrImage(study, 0, 0, 1, rampImage(study.series[0].slices[0].plane), gated_file).ok());
+  ASSERT_TRUE(
+      writeMrImage(study, 0, 0, 1, rampImage(study.series[0].slices[0].plane), gated_file).ok());
   ASSERT_TRUE(
       writeMrImage(study, 1, 0, 0, rampImage(study.series[1].slices[0].plane), ungated_file).ok());
 
@@ -198,7 +201,7 @@ TEST_F(MrImageWriterTest, GatedAndUngatedFields) {
   EXPECT_EQ(str(u, DCM_CardiacNumberOfImages), "<absent>");
   EXPECT_EQ(str(u, DCM_HeartRate), "<absent>");
   EXPECT_EQ(str(u, DCM_SpacingBetweenSlices), "<absent>");  // single-slice series
-  EXPECT_EQ(str(u, DCM_SeriesDescription), "");              // present, empty (quirk)
+  EXPECT_EQ(str(u, DCM_SeriesDescription), "");             // present, empty (quirk)
   EXPECT_TRUE(u.tagExists(DCM_SeriesDescription));
   EXPECT_EQ(str(u, DCM_AcquisitionMatrix), "0\\16\\8\\0");  // COL: [0, freq cols, phase rows, 0]
   EXPECT_EQ(str(u, DCM_InPlanePhaseEncodingDirection), "COL");
@@ -230,8 +233,10 @@ TEST_F(MrImageWriterTest, ByteIdenticalAndErrors) {
 
   phantom::RenderedImage wrong = image;
   wrong.pixels.pop_back();
-  EXPECT_EQ(writeMrImage(study, 0, 0, 0, wrong, dir_ / "c.dcm").status.error_key, "invalid_argument");
-  EXPECT_EQ(writeMrImage(study, 5, 0, 0, image, dir_ / "c.dcm").status.error_key, "invalid_argument");
+  EXPECT_EQ(writeMrImage(study, 0, 0, 0, wrong, dir_ / "c.dcm").status.error_key,
+            "invalid_argument");
+  EXPECT_EQ(writeMrImage(study, 5, 0, 0, image, dir_ / "c.dcm").status.error_key,
+            "invalid_argument");
   const ImageWriteResult missing_dir = writeMrImage(study, 0, 0, 0, image, dir_ / "no" / "c.dcm");
   EXPECT_EQ(missing_dir.status.error_key, "write_failed");
   EXPECT_FALSE(missing_dir.status.message.empty());

@@ -20,7 +20,8 @@ using testing::doubles;
 using testing::str;
 
 // Label map with every label present and a slice/phase-dependent pattern.
-std::vector<std::uint8_t> pattern(const geometry::ImagePlane& plane, int slice, int phase, int labels) {
+std::vector<std::uint8_t> pattern(const geometry::ImagePlane& plane, int slice, int phase,
+                                  int labels) {
   std::vector<std::uint8_t> out;
   for (int i = 0; i < plane.rows; ++i) {
     for (int j = 0; j < plane.cols; ++j) {
@@ -48,7 +49,8 @@ TEST_F(SegmentationWriterTest, FramesReferencesAndMasksRoundTrip) {
   const int labels = static_cast<int>(study.label_names.size());
   // ED + ES of both slices, given out of order.
   std::vector<LabelledImage> images;
-  for (const auto& [slice, phase] : std::vector<std::pair<int, int>>{{1, 2}, {0, 0}, {1, 0}, {0, 2}}) {
+  for (const auto& [slice, phase] :
+       std::vector<std::pair<int, int>>{{1, 2}, {0, 0}, {1, 0}, {0, 2}}) {
     images.push_back({slice, phase, pattern(series.slices[slice].plane, slice, phase, labels)});
   }
   const std::filesystem::path file = dir_ / "seg.dcm";
@@ -114,7 +116,8 @@ TEST_F(SegmentationWriterTest, FramesReferencesAndMasksRoundTrip) {
 
   std::map<std::string, std::pair<int, int>> uid_to_image;
   for (const LabelledImage& image : images) {
-    uid_to_image[imageSopInstanceUid(study, 0, image.slice, image.phase)] = {image.slice, image.phase};
+    uid_to_image[imageSopInstanceUid(study, 0, image.slice, image.phase)] = {image.slice,
+                                                                             image.phase};
   }
   std::set<std::tuple<int, int, int>> seen;
   DcmSequenceOfItems* per_frame_seq = nullptr;
@@ -122,8 +125,8 @@ TEST_F(SegmentationWriterTest, FramesReferencesAndMasksRoundTrip) {
   ASSERT_EQ(per_frame_seq->card(), 12u);
   for (unsigned long f = 0; f < 12; ++f) {
     DcmItem* frame = per_frame_seq->getItem(f);
-    const int segment = std::stoi(str(*item(*frame, DCM_SegmentIdentificationSequence),
-                                      DCM_ReferencedSegmentNumber));
+    const int segment = std::stoi(
+        str(*item(*frame, DCM_SegmentIdentificationSequence), DCM_ReferencedSegmentNumber));
     DcmItem* derivation = item(*frame, DCM_DerivationImageSequence);
     ASSERT_NE(derivation, nullptr);
     DcmItem* source = item(*derivation, DCM_SourceImageSequence);
@@ -134,7 +137,8 @@ TEST_F(SegmentationWriterTest, FramesReferencesAndMasksRoundTrip) {
     const auto [slice, phase] = uid_to_image[uid];
     EXPECT_TRUE(seen.insert({segment, slice, phase}).second);
     const geometry::ImagePlane& plane = series.slices[slice].plane;
-    const std::vector<double> ipp = doubles(*item(*frame, DCM_PlanePositionSequence), DCM_ImagePositionPatient);
+    const std::vector<double> ipp =
+        doubles(*item(*frame, DCM_PlanePositionSequence), DCM_ImagePositionPatient);
     ASSERT_EQ(ipp.size(), 3u);
     EXPECT_NEAR(ipp[0], plane.position_mm.x, 1e-6);
     EXPECT_NEAR(ipp[1], plane.position_mm.y, 1e-6);
@@ -214,7 +218,8 @@ TEST_F(SegmentationWriterTest, RejectsBadInput) {
   const phantom::PhantomStudy study = testing::makeTestStudy();
   EXPECT_EQ(writeSegmentation(study, 0, {}, dir_ / "x.dcm").status.error_key, "invalid_argument");
   std::vector<LabelledImage> wrong = {{0, 0, std::vector<std::uint8_t>(5, 1)}};
-  EXPECT_EQ(writeSegmentation(study, 0, wrong, dir_ / "x.dcm").status.error_key, "invalid_argument");
+  EXPECT_EQ(writeSegmentation(study, 0, wrong, dir_ / "x.dcm").status.error_key,
+            "invalid_argument");
 }
 
 TEST(SegmentCodes, KnownConcepts) {

@@ -43,7 +43,8 @@ TEST(LabelledPhases, SelectionRules) {
   EXPECT_EQ(labelledPhases(study, sax, sax.slices[0], Labels::kAll), (std::vector<int>{0, 1, 2}));
   EXPECT_TRUE(labelledPhases(study, sax, sax.slices[0], Labels::kNone).empty());
   // Unlabelled series (localizer) never.
-  EXPECT_TRUE(labelledPhases(study, study.series[1], study.series[1].slices[0], Labels::kAll).empty());
+  EXPECT_TRUE(
+      labelledPhases(study, study.series[1], study.series[1].slices[0], Labels::kAll).empty());
   // ED == ES collapses to one phase; a missing ES phase is skipped.
   study.cardiac_truth->es_phase = 0;
   EXPECT_EQ(labelledPhases(study, sax, sax.slices[0], Labels::kEdEs), (std::vector<int>{0}));
@@ -60,14 +61,14 @@ TEST(StudyWriter, WritesLayoutDeterministicallyForAnyThreadCount) {
   int calls = 0;
   int last_done = -1;
   int last_total = -1;
-  const StudyWriteSummary a = writeStudy(study, one, fastSettings(), Labels::kEdEs, 1,
-                                         [&](int done, int total) {
-                                           ++calls;
-                                           EXPECT_GE(done, last_done);
-                                           last_done = done;
-                                           last_total = total;
-                                           return true;
-                                         });
+  const StudyWriteSummary a =
+      writeStudy(study, one, fastSettings(), Labels::kEdEs, 1, [&](int done, int total) {
+        ++calls;
+        EXPECT_GE(done, last_done);
+        last_done = done;
+        last_total = total;
+        return true;
+      });
   ASSERT_TRUE(a.ok()) << a.status.error_key << ": " << a.status.message;
   EXPECT_FALSE(a.cancelled);
   EXPECT_EQ(a.images_written, 7);
@@ -165,7 +166,8 @@ TEST(StudyWriter, ReportsFolderErrors) {
   const phantom::PhantomStudy study = testing::makeTestStudy();
   const std::filesystem::path dir = testing::freshTempDir("study_writer_error");
   std::ofstream(dir / "blocker") << "not a folder";
-  const StudyWriteSummary s = writeStudy(study, dir / "blocker", fastSettings(), Labels::kAll, 1, {});
+  const StudyWriteSummary s =
+      writeStudy(study, dir / "blocker", fastSettings(), Labels::kAll, 1, {});
   EXPECT_EQ(s.status.error_key, "cannot_create_folder");
   EXPECT_FALSE(s.status.message.empty());
 }

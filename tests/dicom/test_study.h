@@ -20,7 +20,8 @@ class SphereAnatomy : public phantom::Anatomy {
  public:
   class Snapshot : public phantom::AnatomySnapshot {
    public:
-    phantom::TissueSample eval(const geometry::Vec3& x, const geometry::Vec3& shift) const override {
+    phantom::TissueSample eval(const geometry::Vec3& x,
+                               const geometry::Vec3& shift) const override {
       const double r = geometry::norm(x - shift);
       phantom::TissueSample s;
       if (r < 20.0) {
@@ -44,7 +45,9 @@ class SphereAnatomy : public phantom::Anatomy {
 };
 
 // An oblique, orthonormal in-plane basis (no zero components).
-inline geometry::Vec3 obliqueRow() { return geometry::normalized({0.6, 0.7, -0.2}); }
+inline geometry::Vec3 obliqueRow() {
+  return geometry::normalized({0.6, 0.7, -0.2});
+}
 inline geometry::Vec3 obliqueCol() {
   const geometry::Vec3 r = obliqueRow();
   return geometry::normalized(geometry::projectOntoPlane({-0.3, 0.3, -0.9}, r));
@@ -139,8 +142,9 @@ inline phantom::PhantomStudy makeTestStudy(phantom::Organ organ = phantom::Organ
 // A fresh, empty folder under $PLANELAB_TEST_TMP (or the system temp folder).
 inline std::filesystem::path freshTempDir(const std::string& name) {
   const char* env = std::getenv("PLANELAB_TEST_TMP");
-  const std::filesystem::path root =
-      env != nullptr ? std::filesystem::path(env) : std::filesystem::temp_directory_path() / "planelab-test";
+  const std::filesystem::path root = env != nullptr
+                                         ? std::filesystem::path(env)
+                                         : std::filesystem::temp_directory_path() / "planelab-test";
   const std::filesystem::path dir = root / name;
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);

@@ -33,7 +33,8 @@ TEST(ImagePlane, FirstPixelCentreIsImagePosition) {
 
 TEST(ImagePlane, HandWorkedObliquePoint) {
   // Row direction (0.6, 0.8, 0), column direction (0, 0, -1); PixelSpacing [2, 1].
-  const ImagePlane p = ImagePlane::fromDicom({10, 20, 30}, {0.6, 0.8, 0, 0, 0, -1}, {2.0, 1.0}, 64, 64);
+  const ImagePlane p =
+      ImagePlane::fromDicom({10, 20, 30}, {0.6, 0.8, 0, 0, 0, -1}, {2.0, 1.0}, 64, 64);
   // Pixel (row 3, col 5): X = P + 5 * 1 * r + 3 * 2 * c = (10 + 3, 20 + 4, 30 - 6).
   const Vec3 x = p.toPatient(3, 5);
   EXPECT_NEAR(x.x, 13.0, 1e-12);

@@ -23,7 +23,8 @@ TEST(StackOrder, SignedDistanceIsNormalDotPosition) {
 }
 
 TEST(StackOrder, OrdersAlongNormalAndKeepsTiesStable) {
-  const std::vector<ImagePlane> planes = {obliqueAt(20), obliqueAt(-10), obliqueAt(5), obliqueAt(5)};
+  const std::vector<ImagePlane> planes = {obliqueAt(20), obliqueAt(-10), obliqueAt(5),
+                                          obliqueAt(5)};
   const auto order = orderAlongNormal(planes, {0, 0.6, 0.8});
   EXPECT_EQ(order, (std::vector<std::size_t>{1, 2, 3, 0}));
   const auto reversed = orderAlongNormal(planes, {0, -0.6, -0.8});

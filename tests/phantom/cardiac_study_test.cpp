@@ -51,7 +51,8 @@ TEST(CardiacStudy, ShortAxisStackIsParallelWithPlannedSpacing) {
   const Vec3 n = sax[0]->slices[0].plane.normal();
   std::vector<double> pos;
   for (const auto* series : sax) {
-    EXPECT_LT(geometry::angleBetweenPlanesDeg(sax[0]->slices[0].plane, series->slices[0].plane), 1e-9);
+    EXPECT_LT(geometry::angleBetweenPlanesDeg(sax[0]->slices[0].plane, series->slices[0].plane),
+              1e-9);
     pos.push_back(geometry::signedDistanceAlong(series->slices[0].plane, n));
   }
   for (std::size_t k = 1; k < pos.size(); ++k) {
@@ -75,8 +76,8 @@ TEST(CardiacStudy, LongAxisPlanesContainThePlannedAxisAndAreNearlyPerpendicularT
       EXPECT_NEAR(geometry::angleBetweenPlanesDeg(plane, sax_plane), 90.0, 10.0 + 1e-9) << view;
     }
     // 2CH-4CH dihedral angle between 60 and 90 degrees (plus the 5-degree noise).
-    const double dihedral = geometry::angleBetweenPlanesDeg(seriesOfView(s, "2ch")[0]->slices[0].plane,
-                                                            seriesOfView(s, "4ch")[0]->slices[0].plane);
+    const double dihedral = geometry::angleBetweenPlanesDeg(
+        seriesOfView(s, "2ch")[0]->slices[0].plane, seriesOfView(s, "4ch")[0]->slices[0].plane);
     EXPECT_GT(dihedral, 45.0);
     EXPECT_LE(dihedral, 90.0);
   }
@@ -139,7 +140,8 @@ TEST(CardiacStudy, QuirksLayoutHasEveryRealWorldQuirk) {
     missing_phase += static_cast<int>(a->slices[0].phases.size()) < a->phase_count;
     odd_matrix += a->slices[0].plane.cols != sax[0]->slices[0].plane.cols;
     for (const auto* b : sax) {
-      if (a != b && geometry::norm(a->slices[0].plane.centre() - b->slices[0].plane.centre()) < 1e-6 &&
+      if (a != b &&
+          geometry::norm(a->slices[0].plane.centre() - b->slices[0].plane.centre()) < 1e-6 &&
           a->series_number < b->series_number) {
         ++repeated;
         EXPECT_GT(b->acquisition_offset_s, a->acquisition_offset_s);  // repeat acquired later
@@ -159,7 +161,8 @@ TEST(CardiacStudy, BreathHoldShiftsFollowTheSwitch) {
   const PhantomStudy without = generateCardiacStudy(17, 0, opt);
   double total_with = 0.0, total_without = 0.0;
   for (const auto& s : with.series) total_with += geometry::norm(s.slices[0].breath_hold_shift_mm);
-  for (const auto& s : without.series) total_without += geometry::norm(s.slices[0].breath_hold_shift_mm);
+  for (const auto& s : without.series)
+    total_without += geometry::norm(s.slices[0].breath_hold_shift_mm);
   EXPECT_GT(total_with, 1.0);
   EXPECT_EQ(total_without, 0.0);
 }

@@ -28,7 +28,9 @@ StudyOptions kneeOptions(Level level, Layout layout = Layout::kDsb) {
   return o;
 }
 
-const KneeAnatomy& kneeOf(const PhantomStudy& s) { return dynamic_cast<const KneeAnatomy&>(*s.anatomy); }
+const KneeAnatomy& kneeOf(const PhantomStudy& s) {
+  return dynamic_cast<const KneeAnatomy&>(*s.anatomy);
+}
 
 const SeriesPlan& seriesOfView(const PhantomStudy& s, const std::string& view) {
   for (const auto& series : s.series) {
@@ -44,7 +46,9 @@ double lineAngleDeg(const Vec3& a, const Vec3& b) {
   return geometry::radToDeg(std::acos(c));
 }
 
-Vec3 mirrorX(const Vec3& v) { return {-v.x, v.y, v.z}; }
+Vec3 mirrorX(const Vec3& v) {
+  return {-v.x, v.y, v.z};
+}
 
 // Deterministic test points in a box (no dependence on the library's RNG).
 std::vector<Vec3> gridPoints(const Vec3& lo, const Vec3& hi, int n) {
@@ -53,7 +57,8 @@ std::vector<Vec3> gridPoints(const Vec3& lo, const Vec3& hi, int n) {
     for (int j = 0; j < n; ++j) {
       for (int k = 0; k < n; ++k) {
         const double fx = (i + 0.37) / n, fy = (j + 0.61) / n, fz = (k + 0.13) / n;
-        pts.push_back({lo.x + (hi.x - lo.x) * fx, lo.y + (hi.y - lo.y) * fy, lo.z + (hi.z - lo.z) * fz});
+        pts.push_back(
+            {lo.x + (hi.x - lo.x) * fx, lo.y + (hi.y - lo.y) * fy, lo.z + (hi.z - lo.z) * fz});
       }
     }
   }
@@ -208,7 +213,7 @@ TEST(KneeStudy, ImageAxesFollowTheRadiologicalConventions) {
     EXPECT_GT(cor.row_dir.x, 0.9);           // patient left on the image right
     EXPECT_LT(dot(cor.col_dir, z_k), -0.9);
     EXPECT_GT(ax.row_dir.x, 0.9);
-    EXPECT_GT(dot(ax.col_dir, y_k), 0.9);    // posterior down
+    EXPECT_GT(dot(ax.col_dir, y_k), 0.9);  // posterior down
   }
 }
 
@@ -233,9 +238,15 @@ TEST(KneeStudy, AcquisitionIsUngatedPdFatSatTurboSpinEcho) {
   EXPECT_TRUE(a.field_strength_t == 1.5 || a.field_strength_t == 3.0);
   EXPECT_EQ(a.heart_rate_bpm, 0.0);
 
-  const std::vector<std::string> names = {"background",        "femur",           "tibia",
-                                          "patella",           "femoral cartilage", "tibial cartilage",
-                                          "patellar cartilage", "medial meniscus", "lateral meniscus"};
+  const std::vector<std::string> names = {"background",
+                                          "femur",
+                                          "tibia",
+                                          "patella",
+                                          "femoral cartilage",
+                                          "tibial cartilage",
+                                          "patellar cartilage",
+                                          "medial meniscus",
+                                          "lateral meniscus"};
   EXPECT_EQ(s.label_names, names);
   EXPECT_EQ(s.patient.id, "PL-KNEE-0001");
   EXPECT_TRUE(s.patient.sex == "M" || s.patient.sex == "F");
@@ -278,7 +289,8 @@ TEST(KneeStudy, AcquisitionIsUngatedPdFatSatTurboSpinEcho) {
 
   StudyOptions unlabelled = kneeOptions(Level::kL2);
   unlabelled.labels = StudyOptions::Labels::kNone;
-  for (const auto& series : generateKneeStudy(8, 1, unlabelled).series) EXPECT_FALSE(series.labelled);
+  for (const auto& series : generateKneeStudy(8, 1, unlabelled).series)
+    EXPECT_FALSE(series.labelled);
 }
 
 TEST(KneeStudy, LayoutsNameSeriesAndQuirksAddALocalizer) {
@@ -299,8 +311,10 @@ TEST(KneeStudy, LayoutsNameSeriesAndQuirksAddALocalizer) {
   }
   EXPECT_EQ(blank, 1);
   // The localizer's three planes are mutually perpendicular, scanner-aligned.
-  EXPECT_NEAR(std::abs(dot(loc.slices[0].plane.normal(), loc.slices[1].plane.normal())), 0.0, 1e-12);
-  EXPECT_NEAR(std::abs(dot(loc.slices[1].plane.normal(), loc.slices[2].plane.normal())), 0.0, 1e-12);
+  EXPECT_NEAR(std::abs(dot(loc.slices[0].plane.normal(), loc.slices[1].plane.normal())), 0.0,
+              1e-12);
+  EXPECT_NEAR(std::abs(dot(loc.slices[1].plane.normal(), loc.slices[2].plane.normal())), 0.0,
+              1e-12);
 }
 
 TEST(KneeStudy, LabelVolumesArePlausible) {
@@ -319,7 +333,9 @@ TEST(KneeStudy, LabelVolumesArePlausible) {
         }
       }
     }
-    const auto ml = [&](int label) { return static_cast<double>(count[static_cast<std::size_t>(label)]) * h * h * h / 1000.0; };
+    const auto ml = [&](int label) {
+      return static_cast<double>(count[static_cast<std::size_t>(label)]) * h * h * h / 1000.0;
+    };
     // Normalised to scale 1 (volumes scale with scale^3).
     const double norm3 = sc * sc * sc;
     EXPECT_GT(ml(kLabelFemoralCartilage) / norm3, 6.0) << ml(kLabelFemoralCartilage);
@@ -351,7 +367,8 @@ TEST(KneeStudy, JointLayersAreInAnatomicalOrder) {
       const std::uint8_t l = knee.eval(knee.kneeToPatient({c.x, lm.joint_centre.y, z})).label;
       if (l != 0 && (seen.empty() || seen.back() != l)) seen.push_back(l);
     }
-    const std::vector<std::uint8_t> expected = {kLabelFemur, kLabelFemoralCartilage, kLabelTibialCartilage, kLabelTibia};
+    const std::vector<std::uint8_t> expected = {kLabelFemur, kLabelFemoralCartilage,
+                                                kLabelTibialCartilage, kLabelTibia};
     EXPECT_EQ(seen, expected);
   }
   // Walk posteriorly from in front of the patella through the patellofemoral joint.
@@ -362,7 +379,8 @@ TEST(KneeStudy, JointLayersAreInAnatomicalOrder) {
       const std::uint8_t l = knee.eval(knee.kneeToPatient({p.x, y, p.z})).label;
       if (l != 0 && (seen.empty() || seen.back() != l)) seen.push_back(l);
     }
-    const std::vector<std::uint8_t> expected = {kLabelPatella, kLabelPatellarCartilage, kLabelFemoralCartilage, kLabelFemur};
+    const std::vector<std::uint8_t> expected = {kLabelPatella, kLabelPatellarCartilage,
+                                                kLabelFemoralCartilage, kLabelFemur};
     EXPECT_EQ(seen, expected);
   }
   // Menisci on their own sides of the knee frame.
@@ -418,8 +436,10 @@ TEST(KneeStudy, LeftAndRightKneesAreMirrorImages) {
   EXPECT_GT(non_background, 100);
 
   // The medial condyle lies towards the body midline: patient right of the joint for a left knee.
-  const Vec3 med_l = left.kneeToPatient(left.landmarks().medial_condyle_centre) - left.kneeToPatient({});
-  const Vec3 med_r = right.kneeToPatient(right.landmarks().medial_condyle_centre) - right.kneeToPatient({});
+  const Vec3 med_l =
+      left.kneeToPatient(left.landmarks().medial_condyle_centre) - left.kneeToPatient({});
+  const Vec3 med_r =
+      right.kneeToPatient(right.landmarks().medial_condyle_centre) - right.kneeToPatient({});
   EXPECT_LT(med_l.x, 0.0);
   EXPECT_GT(med_r.x, 0.0);
 
@@ -464,9 +484,11 @@ TEST(KneeStudy, MarkersEvaluateToMarkerTissueInsideTheirBones) {
     for (const auto& series : s.series) {
       double nearest = 1e9;
       for (const auto& slice : series.slices) {
-        nearest = std::min(nearest, std::abs(dot(marker.centre_mm - slice.plane.centre(), slice.plane.normal())));
+        nearest = std::min(
+            nearest, std::abs(dot(marker.centre_mm - slice.plane.centre(), slice.plane.normal())));
       }
-      EXPECT_LE(nearest, 0.5 * series.spacing_between_slices_mm + 1e-9) << series.view << " " << marker.name;
+      EXPECT_LE(nearest, 0.5 * series.spacing_between_slices_mm + 1e-9)
+          << series.view << " " << marker.name;
     }
   }
   // Distinct, non-collinear.

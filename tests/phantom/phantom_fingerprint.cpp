@@ -37,8 +37,8 @@ int main() {
           h = hashPath({h, bits(p.position_mm.x), bits(p.position_mm.y), bits(p.position_mm.z),
                         bits(p.row_dir.x), bits(p.col_dir.z), bits(p.row_spacing_mm)});
           const int phase = series.slices[static_cast<std::size_t>(slice)].phases.back();
-          const RenderedImage im = renderImage(st, k, slice, phase,
-                                               k % 2 ? RenderSettings::fast() : RenderSettings::quality());
+          const RenderedImage im = renderImage(
+              st, k, slice, phase, k % 2 ? RenderSettings::fast() : RenderSettings::quality());
           for (const auto v : im.pixels) h = hashPath({h, v});
           for (const auto v : im.labels) h = hashPath({h, v});
         }

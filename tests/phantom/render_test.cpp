@@ -25,7 +25,8 @@ StudyOptions options(Level level, Layout layout) {
   return o;
 }
 
-std::uint8_t labelNearest(const RenderedImage& im, const ImagePlane& plane, const Vec3& x, bool& inside) {
+std::uint8_t labelNearest(const RenderedImage& im, const ImagePlane& plane, const Vec3& x,
+                          bool& inside) {
   const auto p = plane.toPixel(x).pixel;
   const long i = std::lround(p.row);
   const long j = std::lround(p.col);
@@ -57,7 +58,8 @@ TEST(Render, NoiseFreeContrastMatchesBssfpTargets) {
       bool interior = true;
       for (int di = -1; di <= 1; ++di) {
         for (int dj = -1; dj <= 1; ++dj) {
-          interior = interior && im.labels[static_cast<std::size_t>((i + di) * im.cols + j + dj)] == l;
+          interior =
+              interior && im.labels[static_cast<std::size_t>((i + di) * im.cols + j + dj)] == l;
         }
       }
       if (!interior) continue;
@@ -127,8 +129,9 @@ TEST(Render, LabelsAgreeAlongEveryShortAxisLongAxisIntersection) {
 }
 
 // True when every marker expected in the image is bright at its header-predicted pixel (+-1 px).
-bool markersWhereHeaderSays(const PhantomStudy& s, const ImagePlane& plane, const SeriesPlan& series,
-                            const std::vector<std::uint16_t>& pixels, int rows, int cols, int& checked) {
+bool markersWhereHeaderSays(const PhantomStudy& s, const ImagePlane& plane,
+                            const SeriesPlan& series, const std::vector<std::uint16_t>& pixels,
+                            int rows, int cols, int& checked) {
   const double threshold = 1.3 * kMarkerModeTissueLevel;
   bool ok = true;
   for (const Marker& m : s.markers) {
@@ -140,7 +143,8 @@ bool markersWhereHeaderSays(const PhantomStudy& s, const ImagePlane& plane, cons
     ++checked;
     double best = 0;
     for (long i = i0 - 1; i <= i0 + 1; ++i) {
-      for (long j = j0 - 1; j <= j0 + 1; ++j) best = std::max<double>(best, pixels[static_cast<std::size_t>(i * cols + j)]);
+      for (long j = j0 - 1; j <= j0 + 1; ++j)
+        best = std::max<double>(best, pixels[static_cast<std::size_t>(i * cols + j)]);
     }
     ok = ok && best > threshold;
   }
@@ -158,7 +162,8 @@ TEST(Render, MarkersAppearAtHeaderPredictedPixelsAndExposeFlips) {
     const ImagePlane& plane = series.slices[0].plane;
     const RenderedImage im = renderImage(s, k, 0, 0, RenderSettings::fast());
     int here = 0;
-    EXPECT_TRUE(markersWhereHeaderSays(s, plane, series, im.pixels, im.rows, im.cols, here)) << series.folder;
+    EXPECT_TRUE(markersWhereHeaderSays(s, plane, series, im.pixels, im.rows, im.cols, here))
+        << series.folder;
     if (here == 0) continue;
     ++images_with_markers;
     checked += here;
@@ -173,7 +178,8 @@ TEST(Render, MarkersAppearAtHeaderPredictedPixelsAndExposeFlips) {
     }
     int unused = 0;
     flips_detected += !markersWhereHeaderSays(s, plane, series, flipped, im.rows, im.cols, unused);
-    transposes_detected += !markersWhereHeaderSays(s, plane, series, transposed, im.rows, im.cols, unused);
+    transposes_detected +=
+        !markersWhereHeaderSays(s, plane, series, transposed, im.rows, im.cols, unused);
   }
   EXPECT_GE(images_with_markers, 3);  // two SAX slices and the 4CH (and 2CH) show markers
   EXPECT_GE(checked, 4);
@@ -194,7 +200,8 @@ TEST(Render, SimpsonVolumeFromSaxLabelsIsCloseToAnalyticEdv) {
     const RenderedImage im = renderImage(s, k, 0, 0, settings);
     const long n = std::count(im.labels.begin(), im.labels.end(), kLabelLvCavity);
     const auto& p = series.slices[0].plane;
-    volume_mm3 += static_cast<double>(n) * p.row_spacing_mm * p.col_spacing_mm * series.spacing_between_slices_mm;
+    volume_mm3 += static_cast<double>(n) * p.row_spacing_mm * p.col_spacing_mm *
+                  series.spacing_between_slices_mm;
   }
   EXPECT_NEAR(volume_mm3 / 1000.0 / s.cardiac_truth->lv_edv_ml, 1.0, 0.10);
 }
