@@ -3,6 +3,7 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <thread>
@@ -39,10 +40,36 @@ struct PhantomArgs {
   std::string out;
   std::string quality = "quality";
   int threads = 0;
+  std::vector<std::string> knobs;  // NAME=VALUE, applied over the level's knobs
   bool markers = false;
   bool no_breath_hold = false;
   bool json = false;
 };
+
+// Applies --knob NAME=VALUE over the level's knobs; throws CLI::ValidationError (a clear message
+// and a non-zero exit) with the stable key for unknown names and bad values.
+void applyKnobs(const std::vector<std::string>& assignments, phantom::DifficultyKnobs& knobs) {
+  for (const std::string& a : assignments) {
+    const auto eq = a.find('=');
+    std::string key = "bad_knob_value";
+    if (eq != std::string::npos) {
+      char* end = nullptr;
+      const std::string text = a.substr(eq + 1);
+      const double value = std::strtod(text.c_str(), &end);
+      key = text.empty() || *end != '\0' ? "bad_knob_value"
+                                         : phantom::setKnob(knobs, a.substr(0, eq), value);
+    }
+    if (!key.empty()) {
+      std::string names;
+      for (const auto& entry : phantom::knobValues(knobs)) names += " " + entry.first;
+      throw CLI::ValidationError(
+          "--knob", "[" + key + "] '" + a + "': expected NAME=VALUE with NAME one of" + names);
+    }
+  }
+  if (!phantom::validateKnobs(knobs).empty()) {
+    throw CLI::ValidationError("--knob", "[bad_knob_value] a minimum is above its maximum");
+  }
+}
 
 phantom::StudyOptions studyOptions(const PhantomArgs& a, phantom::Organ organ) {
   phantom::StudyOptions o;
@@ -50,6 +77,7 @@ phantom::StudyOptions studyOptions(const PhantomArgs& a, phantom::Organ organ) {
   o.layout = *phantom::parseLayout(a.layout);
   o.level = *phantom::parseLevel(a.level);
   o.knobs = phantom::knobsForLevel(o.level);
+  applyKnobs(a.knobs, o.knobs);
   o.phases = organ == phantom::Organ::kHeart ? a.phases : 1;
   o.labels = a.labels == "all"    ? phantom::StudyOptions::Labels::kAll
              : a.labels == "none" ? phantom::StudyOptions::Labels::kNone
@@ -191,6 +219,10 @@ void addPhantomCommands(CLI::App& app, int* exit_code) {
       ->check(CLI::IsMember({"ed-es", "all", "none"}))
       ->capture_default_str();
   cmd->add_option("--out", args->out, "Output folder (must be new or empty)")->required();
+  cmd->add_option("--knob", args->knobs,
+                  "Override one difficulty knob of the level, NAME=VALUE (repeatable), e.g. "
+                  "snr_min=5")
+      ->type_name("NAME=VALUE");
   cmd->add_flag("--markers", args->markers,
                 "Asymmetric marker mode: fiducial spheres at known points");
   cmd->add_flag("--no-breath-hold", args->no_breath_hold,

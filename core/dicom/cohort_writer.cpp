@@ -58,6 +58,12 @@ int workUnits(const phantom::PhantomStudy& s, phantom::StudyOptions::Labels labe
   return n;
 }
 
+nlohmann::json knobsJson(const phantom::DifficultyKnobs& knobs) {
+  nlohmann::json j = nlohmann::json::object();
+  for (const auto& [name, value] : phantom::knobValues(knobs)) j[name] = value;
+  return j;
+}
+
 nlohmann::json requestJson(const CohortRequest& r) {
   nlohmann::json parts = nlohmann::json::array();
   for (const auto& p : r.parts) {
@@ -68,6 +74,7 @@ nlohmann::json requestJson(const CohortRequest& r) {
                      {"subjects", p.subjects},
                      {"layout", phantom::layoutName(p.options.layout)},
                      {"level", phantom::levelName(p.options.level)},
+                     {"knobs", knobsJson(p.options.knobs)},
                      {"phases", p.options.phases},
                      {"labels", labels},
                      {"markers", p.options.markers},

@@ -163,6 +163,9 @@ std::string studyTruthJson(const phantom::PhantomStudy& study,
   j["organ"] = phantom::organName(study.organ);
   j["layout"] = phantom::layoutName(study.layout);
   j["level"] = phantom::levelName(study.level);
+  Json knobs = Json::object();
+  for (const auto& [name, value] : phantom::knobValues(study.knobs)) knobs[name] = value;
+  j["knobs"] = knobs;
   j["seed"] = study.seed;
   j["subject_index"] = study.subject_index;
   j["labels"] = labelsName(labels);

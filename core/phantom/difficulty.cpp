@@ -1,5 +1,7 @@
 #include "phantom/difficulty.h"
 
+#include <cmath>
+
 namespace planelab::phantom {
 
 DifficultyKnobs knobsForLevel(Level level) {
@@ -86,6 +88,93 @@ DifficultyKnobs knobsForLevel(Level level) {
       break;
   }
   return k;
+}
+
+namespace {
+
+struct KnobField {
+  const char* name;
+  double DifficultyKnobs::*number;  // null for booleans and vector components
+  bool DifficultyKnobs::*flag;
+  int component;  // 0..2 for breath_hold_sd_mm, -1 otherwise
+};
+
+constexpr KnobField kKnobFields[] = {
+    {"axis_azimuth_sd_deg", &DifficultyKnobs::axis_azimuth_sd_deg, nullptr, -1},
+    {"axis_elevation_sd_deg", &DifficultyKnobs::axis_elevation_sd_deg, nullptr, -1},
+    {"roll_sd_deg", &DifficultyKnobs::roll_sd_deg, nullptr, -1},
+    {"fov_offset_sd_mm", &DifficultyKnobs::fov_offset_sd_mm, nullptr, -1},
+    {"inplane_rotation_sd_sax_deg", &DifficultyKnobs::inplane_rotation_sd_sax_deg, nullptr, -1},
+    {"inplane_rotation_sd_lax_deg", &DifficultyKnobs::inplane_rotation_sd_lax_deg, nullptr, -1},
+    {"inplane_family_probability", &DifficultyKnobs::inplane_family_probability, nullptr, -1},
+    {"plan_error_mitral_mm", &DifficultyKnobs::plan_error_mitral_mm, nullptr, -1},
+    {"plan_error_apex_mm", &DifficultyKnobs::plan_error_apex_mm, nullptr, -1},
+    {"plan_error_tilt_deg", &DifficultyKnobs::plan_error_tilt_deg, nullptr, -1},
+    {"breath_hold_sd_mm_x", nullptr, nullptr, 0},
+    {"breath_hold_sd_mm_y", nullptr, nullptr, 1},
+    {"breath_hold_sd_mm_z", nullptr, nullptr, 2},
+    {"pathology_mix", nullptr, &DifficultyKnobs::pathology_mix, -1},
+    {"extreme_pathology", nullptr, &DifficultyKnobs::extreme_pathology, -1},
+    {"papillary_muscles", nullptr, &DifficultyKnobs::papillary_muscles, -1},
+    {"trabecular_max_mm", &DifficultyKnobs::trabecular_max_mm, nullptr, -1},
+    {"texture_min", &DifficultyKnobs::texture_min, nullptr, -1},
+    {"texture_max", &DifficultyKnobs::texture_max, nullptr, -1},
+    {"contrast_jitter", &DifficultyKnobs::contrast_jitter, nullptr, -1},
+    {"flip_min_deg", &DifficultyKnobs::flip_min_deg, nullptr, -1},
+    {"flip_max_deg", &DifficultyKnobs::flip_max_deg, nullptr, -1},
+    {"snr_min", &DifficultyKnobs::snr_min, nullptr, -1},
+    {"snr_max", &DifficultyKnobs::snr_max, nullptr, -1},
+    {"bias_coefficient", &DifficultyKnobs::bias_coefficient, nullptr, -1},
+    {"kspace_phase_min", &DifficultyKnobs::kspace_phase_min, nullptr, -1},
+    {"kspace_phase_max", &DifficultyKnobs::kspace_phase_max, nullptr, -1},
+    {"pixel_spacing_min_mm", &DifficultyKnobs::pixel_spacing_min_mm, nullptr, -1},
+    {"pixel_spacing_max_mm", &DifficultyKnobs::pixel_spacing_max_mm, nullptr, -1},
+};
+
+double& component(geometry::Vec3& v, int c) {
+  return c == 0 ? v.x : c == 1 ? v.y : v.z;
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, double>> knobValues(const DifficultyKnobs& knobs) {
+  DifficultyKnobs copy = knobs;
+  std::vector<std::pair<std::string, double>> out;
+  for (const KnobField& f : kKnobFields) {
+    const double v = f.number ? copy.*f.number
+                     : f.flag ? (copy.*f.flag ? 1.0 : 0.0)
+                              : component(copy.breath_hold_sd_mm, f.component);
+    out.emplace_back(f.name, v);
+  }
+  return out;
+}
+
+std::string setKnob(DifficultyKnobs& knobs, const std::string& name, double value) {
+  for (const KnobField& f : kKnobFields) {
+    if (name != f.name) continue;
+    if (!std::isfinite(value)) return "bad_knob_value";
+    if (f.flag) {
+      if (value != 0.0 && value != 1.0) return "bad_knob_value";
+      knobs.*f.flag = value == 1.0;
+      return {};
+    }
+    if (value < 0.0) return "bad_knob_value";  // SDs, amplitudes, ranges and spacings
+    const bool fraction =
+        name == "inplane_family_probability" || name.rfind("kspace_phase", 0) == 0;
+    if (fraction && value > 1.0) return "bad_knob_value";
+    if (name.rfind("kspace_phase", 0) == 0 && value < 0.1) return "bad_knob_value";
+    if (name.rfind("pixel_spacing", 0) == 0 && value < 0.1) return "bad_knob_value";
+    (f.number ? knobs.*f.number : component(knobs.breath_hold_sd_mm, f.component)) = value;
+    return {};
+  }
+  return "unknown_knob";
+}
+
+std::string validateKnobs(const DifficultyKnobs& k) {
+  const bool ordered = k.texture_min <= k.texture_max && k.flip_min_deg <= k.flip_max_deg &&
+                       k.snr_min <= k.snr_max && k.kspace_phase_min <= k.kspace_phase_max &&
+                       k.pixel_spacing_min_mm <= k.pixel_spacing_max_mm;
+  return ordered ? std::string{} : std::string{"bad_knob_value"};
 }
 
 std::optional<Level> parseLevel(std::string_view text) {

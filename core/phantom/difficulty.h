@@ -4,6 +4,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "geometry/vec3.h"
 
@@ -54,6 +56,16 @@ struct DifficultyKnobs {
 };
 
 DifficultyKnobs knobsForLevel(Level level);
+
+// Every knob by its field name (breath_hold_sd_mm as breath_hold_sd_mm_x/_y/_z; booleans as
+// 0/1), in declaration order: for --knob NAME=VALUE, cohort.json and truth.json.
+std::vector<std::pair<std::string, double>> knobValues(const DifficultyKnobs& knobs);
+// Sets one knob. Returns an empty string on success, else a stable key: "unknown_knob" or
+// "bad_knob_value" (negative SDs/ranges, probabilities outside [0, 1], min > max is checked by
+// validateKnobs).
+std::string setKnob(DifficultyKnobs& knobs, const std::string& name, double value);
+// Empty when the knobs are consistent, else "bad_knob_value" (a min above its max).
+std::string validateKnobs(const DifficultyKnobs& knobs);
 std::optional<Level> parseLevel(std::string_view text);  // "L0".."L3"
 std::string levelName(Level level);
 

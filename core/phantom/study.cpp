@@ -39,46 +39,16 @@ std::string layoutName(Layout layout) {
 }
 
 std::uint64_t variantKey(const StudyOptions& o) {
-  const auto bits = [](double v) {
-    std::uint64_t u = 0;
-    std::memcpy(&u, &v, sizeof u);
-    return u;
-  };
-  const DifficultyKnobs& k = o.knobs;
   std::uint64_t h =
       hashPath({static_cast<std::uint64_t>(o.organ), static_cast<std::uint64_t>(o.layout),
                 static_cast<std::uint64_t>(o.level), static_cast<std::uint64_t>(o.phases),
                 o.markers ? 1u : 0u, o.breath_hold_shifts ? 1u : 0u});
-  for (const double v : {k.axis_azimuth_sd_deg,
-                         k.axis_elevation_sd_deg,
-                         k.roll_sd_deg,
-                         k.fov_offset_sd_mm,
-                         k.inplane_rotation_sd_sax_deg,
-                         k.inplane_rotation_sd_lax_deg,
-                         k.inplane_family_probability,
-                         k.plan_error_mitral_mm,
-                         k.plan_error_apex_mm,
-                         k.plan_error_tilt_deg,
-                         k.breath_hold_sd_mm.x,
-                         k.breath_hold_sd_mm.y,
-                         k.breath_hold_sd_mm.z,
-                         k.trabecular_max_mm,
-                         k.texture_min,
-                         k.texture_max,
-                         k.contrast_jitter,
-                         k.flip_min_deg,
-                         k.flip_max_deg,
-                         k.snr_min,
-                         k.snr_max,
-                         k.bias_coefficient,
-                         k.kspace_phase_min,
-                         k.kspace_phase_max,
-                         k.pixel_spacing_min_mm,
-                         k.pixel_spacing_max_mm}) {
-    h = hashPath({h, bits(v)});
+  for (const auto& [name, value] : knobValues(o.knobs)) {
+    std::uint64_t bits = 0;
+    std::memcpy(&bits, &value, sizeof bits);
+    h = hashPath({h, bits});
   }
-  return hashPath(
-      {h, k.pathology_mix ? 1u : 0u, k.extreme_pathology ? 1u : 0u, k.papillary_muscles ? 1u : 0u});
+  return h;
 }
 
 PhantomStudy generateStudy(std::uint64_t seed, int subject_index, const StudyOptions& options) {
@@ -86,6 +56,7 @@ PhantomStudy generateStudy(std::uint64_t seed, int subject_index, const StudyOpt
                            ? generateCardiacStudy(seed, subject_index, options)
                            : generateKneeStudy(seed, subject_index, options);
   study.variant_key = variantKey(options);
+  study.knobs = options.knobs;
   return study;
 }
 

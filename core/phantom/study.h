@@ -145,6 +145,7 @@ struct PhantomStudy {
   Organ organ = Organ::kHeart;
   Layout layout = Layout::kDsb;
   Level level = Level::kL2;
+  DifficultyKnobs knobs;  // as used (the level's, possibly changed knob by knob)
   std::uint64_t seed = 0;
   int subject_index = 0;
   // Hash of every option that shapes the content (layout, level and knobs, phases, markers,

@@ -12,6 +12,10 @@ grep -q -- "--organ" "$work/err.txt" || fail "no message naming --organ: $(cat "
 if "$cli" phantom --organ heart 2>"$work/err.txt"; then fail "missing --out accepted"; fi
 grep -q -- "--out" "$work/err.txt" || fail "no message naming --out"
 if "$cli" phantom --subjects 0 --out "$work/x" 2>/dev/null; then fail "--subjects 0 accepted"; fi
+if "$cli" phantom --knob snr=5 --out "$work/x" 2>"$work/err.txt"; then fail "unknown knob accepted"; fi
+grep -q "unknown_knob" "$work/err.txt" || fail "no unknown_knob key: $(cat "$work/err.txt")"
+if "$cli" phantom --knob snr_min=abc --out "$work/x" 2>"$work/err.txt"; then fail "bad knob value accepted"; fi
+grep -q "bad_knob_value" "$work/err.txt" || fail "no bad_knob_value key"
 [ ! -e "$work/x" ] || fail "a refused command created its output folder"
 
 # A non-empty output folder is never overwritten.
@@ -49,8 +53,14 @@ PY
   --quality fast --threads 1 --out "$work/b" > /dev/null
 diff -r "$work/a" "$work/b" > /dev/null || fail "same seed gave different files"
 "$cli" phantom --organ heart --subjects 1 --seed 8 --level L1 --layout ukb --phases 3 --quality fast \
-  --out "$work/c" > /dev/null
+  --knob snr_min=5 --knob snr_max=6 --out "$work/c" > /dev/null
 if cmp -s "$work/a/PL-HEART-0000/truth.json" "$work/c/PL-HEART-0000/truth.json"; then fail "seed ignored"; fi
+"$py" - "$work/c/PL-HEART-0000/truth.json" <<'PY'
+import json, sys
+knobs = json.load(open(sys.argv[1]))["knobs"]
+assert knobs["snr_min"] == 5 and knobs["snr_max"] == 6, knobs
+assert knobs["roll_sd_deg"] == 6, knobs  # the rest stays at level L1
+PY
 
 # Cancellation (SIGINT) keeps only complete subjects and a consistent cohort.json.
 "$cli" phantom --organ heart --subjects 6 --phases 10 --quality quality --threads 1 --out "$work/cancel" \
