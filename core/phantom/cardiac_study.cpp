@@ -56,19 +56,8 @@ PhantomStudy generateCardiacStudy(std::uint64_t seed, int subject_index, const S
   auto anatomy = std::make_shared<CardiacAnatomy>(subject);
   const HeartFrame& fr = anatomy->frame();
 
-  PhantomStudy study;
-  study.organ = Organ::kHeart;
-  study.layout = opt.layout;
-  study.level = opt.level;
-  study.seed = seed;
-  study.subject_index = subject_index;
-  char id[32];
-  std::snprintf(id, sizeof id, "PL-HEART-%04d", subject_index);
-  study.patient.id = id;
-  study.patient.name = std::string("PHANTOM^HEART") + std::to_string(subject_index);
-  study.patient.sex = subject.female ? "F" : "M";
-  study.patient.age_years = subject.age_years;
-  study.patient.weight_kg = std::round(subject.weight_kg * 10.0) / 10.0;
+  PhantomStudy study = startStudy(Organ::kHeart, seed, subject_index, opt, subject.female,
+                                  subject.age_years, subject.weight_kg);
   study.label_names = {"background", "RV cavity", "LV myocardium", "LV cavity"};
 
   // Acquisition: bSSFP cine, 1.5 T.

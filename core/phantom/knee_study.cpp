@@ -56,19 +56,8 @@ PhantomStudy generateKneeStudy(std::uint64_t seed, int subject_index, const Stud
   const Vec3 ey = anatomy->anteriorPosteriorAxis();
   const Vec3 ez = anatomy->distalProximalAxis();
 
-  PhantomStudy study;
-  study.organ = Organ::kKnee;
-  study.layout = opt.layout;
-  study.level = opt.level;
-  study.seed = seed;
-  study.subject_index = subject_index;
-  char id[32];
-  std::snprintf(id, sizeof id, "PL-KNEE-%04d", subject_index);
-  study.patient.id = id;
-  study.patient.name = std::string("PHANTOM^KNEE") + std::to_string(subject_index);
-  study.patient.sex = subject.female ? "F" : "M";
-  study.patient.age_years = subject.age_years;
-  study.patient.weight_kg = std::round(subject.weight_kg * 10.0) / 10.0;
+  PhantomStudy study = startStudy(Organ::kKnee, seed, subject_index, opt, subject.female,
+                                  subject.age_years, subject.weight_kg);
   study.label_names = {"background",
                        "femur",
                        "tibia",

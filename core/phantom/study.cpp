@@ -1,5 +1,7 @@
 #include "phantom/study.h"
 
+#include <cmath>
+#include <cstdio>
 #include <cstring>
 
 #include "phantom/rng.h"
@@ -49,6 +51,26 @@ std::uint64_t variantKey(const StudyOptions& o) {
     h = hashPath({h, bits});
   }
   return h;
+}
+
+PhantomStudy startStudy(Organ organ, std::uint64_t seed, int subject_index,
+                        const StudyOptions& options, bool female, int age_years, double weight_kg) {
+  PhantomStudy study;
+  study.organ = organ;
+  study.layout = options.layout;
+  study.level = options.level;
+  study.seed = seed;
+  study.subject_index = subject_index;
+  const bool heart = organ == Organ::kHeart;
+  char id[32];
+  std::snprintf(id, sizeof id, "PL-%s-%04d", heart ? "HEART" : "KNEE", subject_index);
+  study.patient.id = id;
+  study.patient.name =
+      std::string(heart ? "PHANTOM^HEART" : "PHANTOM^KNEE") + std::to_string(subject_index);
+  study.patient.sex = female ? "F" : "M";
+  study.patient.age_years = age_years;
+  study.patient.weight_kg = std::round(weight_kg * 10.0) / 10.0;
+  return study;
 }
 
 PhantomStudy generateStudy(std::uint64_t seed, int subject_index, const StudyOptions& options) {

@@ -175,6 +175,12 @@ struct StudyOptions {
   bool breath_hold_shifts = true;  // off: anatomy agrees exactly with the headers
 };
 
+// A study with its identity filled in: organ, layout, level, seed, subject and the patient
+// (PatientID PL-HEART-0007 / PL-KNEE-0007, PatientName PHANTOM^HEART7, sex, age, weight to 0.1 kg).
+// The organ's generator adds plan, anatomy, appearance and truth.
+PhantomStudy startStudy(Organ organ, std::uint64_t seed, int subject_index,
+                        const StudyOptions& options, bool female, int age_years, double weight_kg);
+
 // Hash of the content-shaping options (PhantomStudy::variant_key).
 std::uint64_t variantKey(const StudyOptions& options);
 
