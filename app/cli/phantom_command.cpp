@@ -122,14 +122,16 @@ int runCohort(const dicom::CohortRequest& request, bool json) {
   if (json) {
     nlohmann::json subjects = nlohmann::json::array();
     for (const auto& s : summary.subjects) {
-      subjects.push_back({{"patient_id", s.patient_id},
-                          {"organ", s.organ},
-                          {"description", s.description},
-                          {"folder", (request.out / s.patient_id).string()},
-                          {"series", s.series},
-                          {"images", s.images},
-                          {"seg_files", s.seg_files},
-                          {"bytes", s.bytes}});
+      subjects.push_back(
+          {{"patient_id", s.patient_id},
+           {"organ", s.organ},
+           {"description", s.description},
+           {"folder", (request.out / dicom::kDicomFolder / s.patient_id).string()},
+           {"truth", (request.out / dicom::kTruthFolder / (s.patient_id + ".json")).string()},
+           {"series", s.series},
+           {"images", s.images},
+           {"seg_files", s.seg_files},
+           {"bytes", s.bytes}});
     }
     nlohmann::json j = {
         {"status", status},          {"out", request.out.string()},    {"subjects", subjects},
@@ -152,9 +154,10 @@ int runCohort(const dicom::CohortRequest& request, bool json) {
         mib(summary.bytes), summary.seconds,
         summary.seconds > 0 ? summary.images / summary.seconds : 0.0, request.out.string().c_str());
     if (!summary.subjects.empty()) {
-      std::printf(
-          "ground truth: <subject>/truth.json, labels: <subject>/labels/*/seg.dcm, cohort: %s\n",
-          (request.out / "cohort.json").string().c_str());
+      std::printf("DICOM (images + SEG labels): %s, ground truth: %s, cohort: %s\n",
+                  (request.out / dicom::kDicomFolder).string().c_str(),
+                  (request.out / dicom::kTruthFolder).string().c_str(),
+                  (request.out / "cohort.json").string().c_str());
     }
   }
   if (!summary.ok()) {

@@ -121,16 +121,20 @@ CohortSummary writeCohort(const CohortRequest& request,
   nlohmann::json subjects = nlohmann::json::array();
   for (std::size_t k = 0; k < studies.size() && !summary.cancelled; ++k) {
     const phantom::PhantomStudy& study = studies[k];
-    const fs::path dir = request.out / study.patient.id;
+    const fs::path dir = request.out / kDicomFolder / study.patient.id;
+    const fs::path truth = request.out / kTruthFolder / (study.patient.id + ".json");
     const int before = state.images_done;
-    const StudyWriteSummary written = writeStudy(study, dir, request.render, labels[k],
-                                                 request.threads, [&](int done, int /*total*/) {
-                                                   state.images_done = before + done;
-                                                   state.elapsed_s = elapsed();
-                                                   return !progress || progress(state);
-                                                 });
+    const auto on_progress = [&](int done, int /*total*/) {
+      state.images_done = before + done;
+      state.elapsed_s = elapsed();
+      return !progress || progress(state);
+    };
+    const StudyWriteSummary written =
+        writeStudy(study, dir, request.render, labels[k], request.threads, on_progress, truth);
     if (!written.ok() || written.cancelled) {
-      fs::remove_all(dir, ec);  // leave only complete subjects behind
+      // Leave only complete subjects behind.
+      fs::remove_all(dir, ec);
+      fs::remove(truth, ec);
       summary.cancelled = written.cancelled;
       if (!written.ok()) summary.status = written.status;
       break;
@@ -149,14 +153,16 @@ CohortSummary writeCohort(const CohortRequest& request,
     summary.seg_files += s.seg_files;
     summary.bytes += s.bytes;
     summary.subjects.push_back(s);
-    subjects.push_back({{"patient_id", s.patient_id},
-                        {"organ", s.organ},
-                        {"folder", s.patient_id},
-                        {"description", s.description},
-                        {"series", s.series},
-                        {"images", s.images},
-                        {"seg_files", s.seg_files},
-                        {"bytes", s.bytes}});
+    subjects.push_back(
+        {{"patient_id", s.patient_id},
+         {"organ", s.organ},
+         {"folder", (fs::path(kDicomFolder) / s.patient_id).generic_string()},
+         {"truth", (fs::path(kTruthFolder) / (s.patient_id + ".json")).generic_string()},
+         {"description", s.description},
+         {"series", s.series},
+         {"images", s.images},
+         {"seg_files", s.seg_files},
+         {"bytes", s.bytes}});
   }
 
   nlohmann::json cohort = {{"generator", "planelab phantom"},

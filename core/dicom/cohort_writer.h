@@ -1,5 +1,7 @@
-// A cohort of phantom subjects written as DICOM: one folder per subject (named by PatientID)
-// below an output folder that must be new or empty, plus cohort.json describing the request.
+// A cohort of phantom subjects written as DICOM below an output folder that must be new or empty:
+//   <out>/dicom/<PatientID>/...      MR images and labels/ (DICOM SEG): only DICOM, ready to import
+//   <out>/truth/<PatientID>.json     exact ground truth (written last: marks a complete subject)
+//   <out>/cohort.json                the request and the finished subjects
 #pragma once
 
 #include <cstdint>
@@ -13,6 +15,9 @@
 #include "phantom/study.h"
 
 namespace planelab::dicom {
+
+constexpr const char* kDicomFolder = "dicom";
+constexpr const char* kTruthFolder = "truth";
 
 struct CohortRequest {
   // Each entry is one organ's part of the cohort (the demo writes hearts and knees).
@@ -61,8 +66,8 @@ struct CohortSummary {
 WriteStatus checkOutputFolder(const std::filesystem::path& out);
 
 // Generates and writes every subject. On cancel (progress returned false) or error the
-// incomplete subject's folder is removed, so every subject folder left behind is complete
-// (has its truth.json); cohort.json lists what was finished.
+// incomplete subject's files are removed, so every subject left behind is complete (has its
+// truth file); cohort.json lists what was finished.
 CohortSummary writeCohort(const CohortRequest& request,
                           const std::function<bool(const CohortProgress&)>& progress);
 

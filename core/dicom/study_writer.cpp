@@ -278,7 +278,8 @@ StudyWriteSummary writeStudy(const phantom::PhantomStudy& study,
                              const std::filesystem::path& subject_dir,
                              const phantom::RenderSettings& settings,
                              phantom::StudyOptions::Labels labels, int threads,
-                             const std::function<bool(int done, int total)>& progress) {
+                             const std::function<bool(int done, int total)>& progress,
+                             const std::filesystem::path& truth_file) {
   const auto start = std::chrono::steady_clock::now();
   StudyWriteSummary summary;
   auto finish = [&]() -> StudyWriteSummary {
@@ -467,10 +468,13 @@ StudyWriteSummary writeStudy(const phantom::PhantomStudy& study,
       }
     }
 
-    // truth.json last: a subject folder with truth.json is complete.
+    // truth.json last: a subject with its truth file is complete.
+    const std::filesystem::path truth =
+        truth_file.empty() ? subject_dir / "truth.json" : truth_file;
+    std::error_code ec;
+    std::filesystem::create_directories(truth.parent_path(), ec);
     std::uint64_t truth_bytes = 0;
-    summary.status =
-        writeTextFile(subject_dir / "truth.json", studyTruthJson(study, labels), truth_bytes);
+    summary.status = writeTextFile(truth, studyTruthJson(study, labels), truth_bytes);
     summary.bytes += truth_bytes;
   } catch (const std::exception& e) {
     summary.status = WriteStatus::failure("internal_error", e.what());

@@ -46,7 +46,8 @@ std::string studyTruthJson(const phantom::PhantomStudy& study,
 // workers (<= 0: hardware concurrency) and writes
 //   <subject_dir>/<series.folder>/IM-<series number>-<instance>.dcm,
 //   <subject_dir>/labels/<series.folder>/seg.dcm (labelled series, unless labels == kNone),
-//   <subject_dir>/truth.json (last: its presence marks a complete subject).
+//   <subject_dir>/truth.json, or `truth_file` when given (last: its presence marks a complete
+//   subject; a separate truth tree keeps the DICOM folder free of non-DICOM files).
 // Files are byte-identical for any thread count. `progress(done, total)` (may be empty) is called
 // from the calling thread; total = images + SEG series; returning false cancels promptly.
 // Errors (no exceptions): "cannot_create_folder", "write_failed", "render_failed",
@@ -56,6 +57,7 @@ StudyWriteSummary writeStudy(const phantom::PhantomStudy& study,
                              const std::filesystem::path& subject_dir,
                              const phantom::RenderSettings& settings,
                              phantom::StudyOptions::Labels labels, int threads,
-                             const std::function<bool(int done, int total)>& progress);
+                             const std::function<bool(int done, int total)>& progress,
+                             const std::filesystem::path& truth_file = {});
 
 }  // namespace planelab::dicom

@@ -38,9 +38,11 @@ summary = json.load(open(sys.argv[1]))
 assert summary["status"] == "ok", summary
 assert len(summary["subjects"]) == 2, summary
 images = sum(len([f for f in fs if f.endswith(".dcm")]) for d, _, fs in os.walk(sys.argv[2]) if "labels" not in d)
+# The DICOM tree holds only DICOM files; the truth lives beside it.
+assert all(f.endswith(".dcm") for d, _, fs in os.walk(os.path.join(sys.argv[2], "dicom")) for f in fs)
 assert images == summary["images"], (images, summary["images"])
 for s in summary["subjects"]:
-    truth = json.load(open(os.path.join(s["folder"], "truth.json")))
+    truth = json.load(open(s["truth"]))
     assert truth["organ"] == "heart"
     assert s["seg_files"] > 0
 cohort = json.load(open(os.path.join(sys.argv[2], "cohort.json")))
@@ -54,8 +56,8 @@ PY
 diff -r "$work/a" "$work/b" > /dev/null || fail "same seed gave different files"
 "$cli" phantom --organ heart --subjects 1 --seed 8 --level L1 --layout ukb --phases 3 --quality fast \
   --knob snr_min=5 --knob snr_max=6 --out "$work/c" > /dev/null
-if cmp -s "$work/a/PL-HEART-0000/truth.json" "$work/c/PL-HEART-0000/truth.json"; then fail "seed ignored"; fi
-"$py" - "$work/c/PL-HEART-0000/truth.json" <<'PY'
+if cmp -s "$work/a/truth/PL-HEART-0000.json" "$work/c/truth/PL-HEART-0000.json"; then fail "seed ignored"; fi
+"$py" - "$work/c/truth/PL-HEART-0000.json" <<'PY'
 import json, sys
 knobs = json.load(open(sys.argv[1]))["knobs"]
 assert knobs["snr_min"] == 5 and knobs["snr_max"] == 6, knobs
@@ -67,7 +69,7 @@ PY
   > "$work/cancel.txt" 2>&1 &
 pid=$!
 for _ in $(seq 1 100); do
-  [ -f "$work/cancel/PL-HEART-0000/truth.json" ] && break
+  [ -f "$work/cancel/truth/PL-HEART-0000.json" ] && break
   sleep 0.2
 done
 kill -INT "$pid"
@@ -81,11 +83,10 @@ import json, os, sys
 root = sys.argv[1]
 cohort = json.load(open(os.path.join(root, "cohort.json")))
 assert cohort["complete"] is False
-listed = {s["folder"] for s in cohort["subjects"]}
-present = {d for d in os.listdir(root) if os.path.isdir(os.path.join(root, d))}
-assert listed == present, (listed, present)
-for d in present:
-    assert os.path.isfile(os.path.join(root, d, "truth.json")), d
+listed = {s["patient_id"] for s in cohort["subjects"]}
+present = set(os.listdir(os.path.join(root, "dicom")))
+truths = {f[:-len(".json")] for f in os.listdir(os.path.join(root, "truth"))}
+assert listed == present == truths, (listed, present, truths)
 print("cancel ok:", len(present), "complete subjects kept")
 PY
 echo "cli behaviour: all checks passed"

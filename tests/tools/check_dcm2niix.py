@@ -3,7 +3,7 @@
 it writes puts each voxel where PlaneLab's geometry (truth.json) says the pixel is, within 1e-3 mm,
 and holds that pixel's value (so rows/columns were neither swapped nor flipped).
 
-usage: check_dcm2niix.py SUBJECT_DIR OUT_DIR
+usage: check_dcm2niix.py SUBJECT_DIR TRUTH_JSON OUT_DIR
 """
 import json, os, subprocess, sys
 import numpy as np
@@ -11,11 +11,11 @@ import nibabel as nib
 import pydicom
 
 TOL_MM = 1e-3
-subject, out = sys.argv[1], sys.argv[2]
+subject, truth_file, out = sys.argv[1], sys.argv[2], sys.argv[3]
 os.makedirs(out, exist_ok=True)
 subprocess.run(["dcm2niix", "-b", "y", "-z", "n", "-f", "%s_%d", "-o", out, subject],
                check=True, stdout=subprocess.DEVNULL)
-truth = json.load(open(os.path.join(subject, "truth.json")))
+truth = json.load(open(truth_file))
 by_number = {s["series_number"]: s for s in truth["series"]}
 
 def pixel_to_lps(sl, i, j):

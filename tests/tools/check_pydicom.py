@@ -4,14 +4,14 @@ of PHANTOM.md 6-7, then recomputes pixel positions from the headers alone: the f
 of marker mode (ground truth in truth.json) must be bright at those pixels, and a flipped image
 must fail the same check.
 
-usage: check_pydicom.py SUBJECT_DIR
+usage: check_pydicom.py SUBJECT_DIR TRUTH_JSON
 """
 import collections, json, os, sys
 import numpy as np
 import pydicom
 
 subject = sys.argv[1]
-truth = json.load(open(os.path.join(subject, "truth.json")))
+truth = json.load(open(sys.argv[2]))
 files = [os.path.join(d, f) for d, _, fs in os.walk(subject) for f in fs
          if f.endswith(".dcm") and os.sep + "labels" + os.sep not in os.path.join(d, f)]
 series = collections.defaultdict(list)

@@ -1,0 +1,120 @@
+// The PlaneLab catalog: one SQLite file (WAL, foreign keys on) holding patients, studies,
+// series, instances with geometry as typed columns, label sets (DICOM SEG), files, import runs and
+// import issues. The schema lives in versioned .sql resources; opening an older catalog migrates
+// it in place. Not thread-safe: one Catalog per thread (the importer has a single writer).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <variant>
+#include <vector>
+
+#include "catalog/records.h"
+
+namespace planelab::catalog {
+
+// Empty error_key = success. Keys: "cannot_open_catalog", "not_a_catalog", "catalog_too_new",
+// "migration_failed", "catalog_busy", "disk_full", "write_failed", "read_failed".
+struct Status {
+  std::string error_key;
+  std::string message;
+  bool ok() const { return error_key.empty(); }
+};
+
+// What the catalog knows about a file it indexed (for incremental re-scans).
+struct KnownFile {
+  std::uint64_t size_bytes = 0;
+  std::int64_t mtime_ns = 0;
+  bool missing = false;
+};
+
+// What one writeBatch changed, summed by the importer into the run summary.
+struct BatchCounts {
+  int patients_added = 0;
+  int studies_added = 0;
+  int series_added = 0;
+  int instances_added = 0;
+  int instances_updated = 0;  // rows replaced because their file changed
+  int label_sets_added = 0;
+  int files_added = 0;
+  int files_changed = 0;
+  std::vector<std::pair<std::string, ImportIssue>> issues;  // (path, issue) found while writing
+};
+
+// A generic result table for listings (CLI `ls`, JSON, later the GUI).
+using Value = std::variant<std::monostate, std::int64_t, double, std::string>;
+struct Table {
+  std::vector<std::string> columns;
+  std::vector<std::vector<Value>> rows;
+};
+
+enum class Level { kPatients, kStudies, kSeries, kInstances };
+
+// Filters for listings; empty fields do not filter. Text filters are exact matches except
+// `description`, a case-insensitive substring of StudyDescription / SeriesDescription.
+struct Filters {
+  std::string patient_id;
+  std::string study_instance_uid;
+  std::string series_instance_uid;
+  std::string modality;
+  std::string description;
+  int limit = 0;  // 0 = no limit
+};
+
+struct Counts {
+  std::int64_t patients = 0, studies = 0, series = 0, instances = 0, label_sets = 0;
+  std::int64_t files = 0, missing_files = 0, issues = 0, runs = 0;
+};
+
+class Catalog {
+ public:
+  // Opens (creating with the latest schema, or migrating an older one step by step inside a
+  // transaction) the catalog file. Returns null and sets status on failure.
+  static std::unique_ptr<Catalog> open(const std::filesystem::path& file, Status& status);
+  static int latestSchemaVersion();
+  ~Catalog();
+  Catalog(const Catalog&) = delete;
+  Catalog& operator=(const Catalog&) = delete;
+
+  int schemaVersion() const;
+  const std::filesystem::path& path() const;
+
+  // Every indexed file by absolute path (including files marked missing).
+  std::unordered_map<std::string, KnownFile> knownFiles() const;
+
+  // Import runs: inputs and options as JSON text; state "running" until finishRun sets
+  // "complete", "cancelled" or "failed" with the summary JSON.
+  std::int64_t beginRun(const std::string& inputs_json, const std::string& options_json,
+                        Status& status);
+  Status finishRun(std::int64_t run, const std::string& state, const std::string& summary_json);
+
+  // One transaction for all files: each file replaces whatever the catalog held for its path
+  // (instances, label set, issues) and is recorded with its size and mtime; patients, studies and
+  // series are upserted by their keys (PatientID + name for patients, UIDs otherwise). An
+  // instance whose SOP Instance UID (+ frame) already belongs to another file is not stored and
+  // the file gets a "duplicate_sop_instance" issue. Label frames link to instances by SOP
+  // Instance UID, also when the images arrive in a later batch. Issues are stored with the run.
+  Status writeBatch(std::int64_t run, const std::vector<FileRecord>& files, BatchCounts* counts);
+
+  // Marks indexed files as missing (their rows are kept, flagged), and un-marks files that are
+  // back unchanged.
+  Status markMissing(std::int64_t run, const std::vector<std::string>& paths, bool missing = true);
+
+  Counts counts() const;
+  Table list(Level level, const Filters& filters) const;
+  // Import issues of one run, or of the latest run when run is empty: path, key, message,
+  // detail, run.
+  Table issues(std::optional<std::int64_t> run) const;
+  Table runs() const;
+
+ private:
+  struct Impl;
+  explicit Catalog(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace planelab::catalog
