@@ -9,7 +9,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git clang clang-format
   # libraries used by core/ and app/
   libdcmtk-dev dcmtk libcli11-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
-  libkissfft-dev
+  libkissfft-dev libsqlite3-dev sqlite3
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   # tools nobody here wrote, used by the tests to check our output

@@ -4,6 +4,7 @@
 // it in place. Not thread-safe: one Catalog per thread (the importer has a single writer).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -80,6 +81,10 @@ class Catalog {
   Catalog(const Catalog&) = delete;
   Catalog& operator=(const Catalog&) = delete;
 
+  // How long a call waits for another connection's write lock before it reports
+  // "catalog_busy" (default 5 s).
+  void setBusyTimeout(std::chrono::milliseconds timeout);
+
   int schemaVersion() const;
   const std::filesystem::path& path() const;
 
@@ -98,11 +103,20 @@ class Catalog {
   // instance whose SOP Instance UID (+ frame) already belongs to another file is not stored and
   // the file gets a "duplicate_sop_instance" issue. Label frames link to instances by SOP
   // Instance UID, also when the images arrive in a later batch. Issues are stored with the run.
+  // Every file gets a files row, also one with only issues, so an unchanged bad file is not read
+  // again. Images without patient, study or series get an "incomplete_record" issue instead of
+  // rows. Series, studies and patients that replaced files leave empty are deleted. Rows of a
+  // file that replaces an indexed one count as instances_updated, others as instances_added. On
+  // failure nothing of the batch is stored and *counts is zeroed.
   Status writeBatch(std::int64_t run, const std::vector<FileRecord>& files, BatchCounts* counts);
 
   // Marks indexed files as missing (their rows are kept, flagged), and un-marks files that are
   // back unchanged.
   Status markMissing(std::int64_t run, const std::vector<std::string>& paths, bool missing = true);
+
+  // The status of the last call. The calls that return values (knownFiles, counts, list, issues,
+  // runs, schemaVersion) return an empty value on failure and leave the reason here.
+  const Status& lastStatus() const;
 
   Counts counts() const;
   Table list(Level level, const Filters& filters) const;
