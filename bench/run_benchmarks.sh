@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs the benchmarks against the release build and writes docs/benchmarks.md.
 # Usage: bench/run_benchmarks.sh [pool_subjects=100] [cohort_subjects=20] [cohort_phases=25]
+#                                [import_subjects=62]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-pool=${1:-100} subjects=${2:-20} phases=${3:-25}
+pool=${1:-100} subjects=${2:-20} phases=${3:-25} import_subjects=${4:-62}
 bin=$root/build/release/bench
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -25,7 +26,7 @@ cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
 cat > "$root/docs/benchmarks.md" <<MD
 # Benchmarks
 
-Latest results, produced by \`bench/run_benchmarks.sh $pool $subjects $phases\` on $(date -u +%Y-%m-%d)
+Latest results, produced by \`bench/run_benchmarks.sh $pool $subjects $phases $import_subjects\` on $(date -u +%Y-%m-%d)
 ($(nproc) cores, $cpu), release build. Numbers are wall-clock; rerun the command to refresh.
 
 ## Phantom rendering (\`build/release/bench/phantom_bench --pool-subjects $pool\`)
@@ -47,4 +48,7 @@ $(get cohort_seconds) s ($(get cohort_images_per_s) images/s, rendering included
 The peer (\`bench/peers/pydicom_write.py\`) loads the same files first and times only \`save_as\`;
 PlaneLab's time also includes building each dataset from the phantom's plan.
 MD
+import_section=$(bash "$root/bench/import_bench.sh" "$import_subjects")
+echo "$import_section"
+printf '\n%s\n' "$import_section" >> "$root/docs/benchmarks.md"
 echo "wrote docs/benchmarks.md"

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
+#include "app/cli/import_command.h"
 #include "app/cli/phantom_command.h"
 #include "app/version.h"
 
@@ -15,6 +16,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   int exit_code = 0;
   planelab::cli::addPhantomCommands(app, &exit_code);
+  planelab::cli::addImportCommands(app, &exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }

@@ -1,7 +1,6 @@
 #include "app/cli/phantom_command.h"
 
 #include <atomic>
-#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -11,23 +10,14 @@
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
+#include "app/cli/cli_common.h"
+#include "app/cli/import_command.h"
 #include "app/cli/progress_bar.h"
 #include "dicom/cohort_writer.h"
 
 namespace planelab::cli {
 
 namespace {
-
-// Exit codes shared by the CLI verbs.
-constexpr int kExitOk = 0;
-constexpr int kExitFailed = 1;
-constexpr int kExitRefused = 2;
-constexpr int kExitCancelled = 130;
-
-std::atomic<bool> g_cancel{false};
-extern "C" void onInterrupt(int) {
-  g_cancel = true;
-}
 
 struct PhantomArgs {
   std::string organ = "heart";
@@ -91,58 +81,47 @@ double mib(std::uint64_t bytes) {
   return static_cast<double>(bytes) / (1024.0 * 1024.0);
 }
 
-int runCohort(const dicom::CohortRequest& request, bool json) {
+// Writes the cohort; prints a human summary unless `json` is set, and fills *report.
+int runCohort(const dicom::CohortRequest& request, bool json, nlohmann::json* report) {
   // Refuse before any work so a mistyped folder never costs minutes.
   const dicom::WriteStatus folder = dicom::checkOutputFolder(request.out);
   if (!folder.ok()) {
-    if (json) {
-      std::cout << nlohmann::json{{"status", "error"},
-                                  {"error_key", folder.error_key},
-                                  {"message", folder.message}}
-                       .dump(2)
-                << '\n';
-    }
+    *report = {{"status", "error"}, {"error_key", folder.error_key}, {"message", folder.message}};
     spdlog::error("[{}] {}", folder.error_key, folder.message);
     return kExitRefused;
   }
-  g_cancel = false;
-  std::signal(SIGINT, onInterrupt);
-  std::signal(SIGTERM, onInterrupt);
+  const InterruptGuard interrupt;
   ProgressBar bar("writing");
   const dicom::CohortSummary summary =
       dicom::writeCohort(request, [&](const dicom::CohortProgress& p) {
         bar.update(p.images_done, p.images_total, p.elapsed_s);
-        return !g_cancel.load();
+        return !InterruptGuard::cancelRequested();
       });
   bar.finish();
-  std::signal(SIGINT, SIG_DFL);
-  std::signal(SIGTERM, SIG_DFL);
 
   const std::string status = !summary.ok() ? "error" : summary.cancelled ? "cancelled" : "ok";
-  if (json) {
-    nlohmann::json subjects = nlohmann::json::array();
-    for (const auto& s : summary.subjects) {
-      subjects.push_back(
-          {{"patient_id", s.patient_id},
-           {"organ", s.organ},
-           {"description", s.description},
-           {"folder", (request.out / dicom::kDicomFolder / s.patient_id).string()},
-           {"truth", (request.out / dicom::kTruthFolder / (s.patient_id + ".json")).string()},
-           {"series", s.series},
-           {"images", s.images},
-           {"seg_files", s.seg_files},
-           {"bytes", s.bytes}});
-    }
-    nlohmann::json j = {
-        {"status", status},          {"out", request.out.string()},    {"subjects", subjects},
-        {"images", summary.images},  {"seg_files", summary.seg_files}, {"bytes", summary.bytes},
-        {"seconds", summary.seconds}};
-    if (!summary.ok()) {
-      j["error_key"] = summary.status.error_key;
-      j["message"] = summary.status.message;
-    }
-    std::cout << j.dump(2) << '\n';
-  } else {
+  nlohmann::json subjects = nlohmann::json::array();
+  for (const auto& s : summary.subjects) {
+    subjects.push_back(
+        {{"patient_id", s.patient_id},
+         {"organ", s.organ},
+         {"description", s.description},
+         {"folder", (request.out / dicom::kDicomFolder / s.patient_id).string()},
+         {"truth", (request.out / dicom::kTruthFolder / (s.patient_id + ".json")).string()},
+         {"series", s.series},
+         {"images", s.images},
+         {"seg_files", s.seg_files},
+         {"bytes", s.bytes}});
+  }
+  *report = {
+      {"status", status},          {"out", request.out.string()},    {"subjects", subjects},
+      {"images", summary.images},  {"seg_files", summary.seg_files}, {"bytes", summary.bytes},
+      {"seconds", summary.seconds}};
+  if (!summary.ok()) {
+    (*report)["error_key"] = summary.status.error_key;
+    (*report)["message"] = summary.status.message;
+  }
+  if (!json) {
     for (const auto& s : summary.subjects) {
       std::printf("  %-14s %-5s %2d series %5d images %3d SEG  %7.1f MiB  %s\n",
                   s.patient_id.c_str(), s.organ.c_str(), s.series, s.images, s.seg_files,
@@ -235,7 +214,9 @@ void addPhantomCommands(CLI::App& app, int* exit_code) {
     dicom::CohortRequest r = baseRequest(*args);
     const phantom::Organ organ = *phantom::parseOrgan(args->organ);
     r.parts.push_back({studyOptions(*args, organ), args->subjects});
-    *exit_code = runCohort(r, args->json);
+    nlohmann::json report;
+    *exit_code = runCohort(r, args->json, &report);
+    if (args->json) std::cout << report.dump(2) << '\n';
   });
 
   auto demo = std::make_shared<PhantomArgs>();
@@ -243,7 +224,8 @@ void addPhantomCommands(CLI::App& app, int* exit_code) {
   demo->phases = 12;
   CLI::App* dcmd = app.add_subcommand(
       "demo",
-      "The main job on the embedded default data: 3 cardiac + 2 knee phantom subjects as DICOM");
+      "The main job on the embedded default data: 3 cardiac + 2 knee phantom subjects as DICOM, "
+      "imported into a catalog");
   dcmd->add_option("--out", demo->out, "Output folder (must be new or empty)")
       ->capture_default_str();
   addCommonOptions(dcmd, *demo);
@@ -257,7 +239,23 @@ void addPhantomCommands(CLI::App& app, int* exit_code) {
           "studies\n",
           demo->phases);
     }
-    *exit_code = runCohort(r, demo->json);
+    nlohmann::json cohort_report;
+    *exit_code = runCohort(r, demo->json, &cohort_report);
+    nlohmann::json report = {{"cohort", cohort_report}};
+    if (*exit_code == kExitOk) {
+      // Then import the DICOM tree into a catalog beside it and show what the catalog holds.
+      const std::filesystem::path catalog_file = r.out / "catalog.planelab";
+      if (!demo->json)
+        std::printf("\nimporting %s into %s\n", (r.out / dicom::kDicomFolder).string().c_str(),
+                    catalog_file.string().c_str());
+      import::ImportOptions options;
+      options.jobs = demo->threads;
+      nlohmann::json import_report;
+      *exit_code = runImport(catalog_file, {r.out / dicom::kDicomFolder}, options, demo->json,
+                             &import_report);
+      report["import"] = import_report;
+    }
+    if (demo->json) std::cout << report.dump(2) << '\n';
   });
 }
 

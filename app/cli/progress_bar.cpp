@@ -27,9 +27,16 @@ std::string ProgressBar::formatDuration(double seconds) {
 }
 
 void ProgressBar::update(int done, int total, double elapsed_s) {
-  if (!enabled_ || total <= 0) return;
-  if (done < total && elapsed_s - last_draw_s_ < 0.1) return;
+  if (!enabled_) return;
+  if ((total <= 0 || done < total) && elapsed_s - last_draw_s_ < 0.1) return;
   last_draw_s_ = elapsed_s;
+  if (total <= 0) {
+    std::fprintf(stderr, "\r%s: %d  elapsed %s  (Ctrl-C cancels) ", label_.c_str(), done,
+                 formatDuration(elapsed_s).c_str());
+    std::fflush(stderr);
+    drawn_ = true;
+    return;
+  }
   const double fraction = static_cast<double>(done) / total;
   const int width = 30;
   const int filled = static_cast<int>(fraction * width);
@@ -37,9 +44,10 @@ void ProgressBar::update(int done, int total, double elapsed_s) {
   bar.resize(static_cast<std::size_t>(width), ' ');
   // ETA from the average rate so far; unknown until some work is done.
   const double eta = done > 0 ? elapsed_s * (total - done) / done : -1.0;
-  std::fprintf(stderr, "\r%s [%s] %3d%% %d/%d  elapsed %s  ETA %s  (Ctrl-C cancels) ",
+  std::fprintf(stderr, "\r%s [%s] %3d%% %d/%d  %.0f/s  elapsed %s  ETA %s  (Ctrl-C cancels) ",
                label_.c_str(), bar.c_str(), static_cast<int>(fraction * 100.0), done, total,
-               formatDuration(elapsed_s).c_str(), formatDuration(eta).c_str());
+               elapsed_s > 0 ? done / elapsed_s : 0.0, formatDuration(elapsed_s).c_str(),
+               formatDuration(eta).c_str());
   std::fflush(stderr);
   drawn_ = true;
 }

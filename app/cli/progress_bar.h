@@ -10,9 +10,11 @@ class ProgressBar {
  public:
   explicit ProgressBar(std::string label);
   ~ProgressBar();
-  // done/total work units (images), elapsed seconds; redraws at most ~10 times per second.
+  // done/total work units, elapsed seconds; redraws at most ~10 times per second. total = 0
+  // means unknown yet (a count and a rate are shown instead of a bar).
   void update(int done, int total, double elapsed_s);
   void finish();
+  void setLabel(std::string label) { label_ = std::move(label); }
 
   // "1:05" or "1:02:03"; "--:--" while unknown.
   static std::string formatDuration(double seconds);

@@ -120,8 +120,8 @@ class Catalog {
 
   Counts counts() const;
   Table list(Level level, const Filters& filters) const;
-  // Import issues of one run, or of the latest run when run is empty: path, key, message,
-  // detail, run.
+  // Import issues found by one run, or every file's current issues when run is empty: path,
+  // key, message, detail, run.
   Table issues(std::optional<std::int64_t> run) const;
   Table runs() const;
 

@@ -149,11 +149,12 @@ Table listLevel(Database& db, Level level, const Filters& filters) {
 }
 
 Table listIssues(Database& db, std::optional<std::int64_t> run) {
-  const std::int64_t which = run ? *run : db.scalar("SELECT coalesce(max(id), 0) FROM import_runs");
+  // Without a run: every file's current issues (each file keeps those of the run that read it
+  // last), which is what a user fixing their data wants to see.
   Query q = db.query(
       "SELECT f.path, ii.key, ii.message, ii.detail, ii.run FROM import_issues AS ii "
-      "JOIN files AS f ON f.id = ii.file WHERE ii.run = ?1 ORDER BY f.path, ii.id");
-  q.bind(1, which);
+      "JOIN files AS f ON f.id = ii.file WHERE ?1 = 0 OR ii.run = ?1 ORDER BY f.path, ii.id");
+  q.bind(1, run ? *run : std::int64_t{0});
   return readTable(q);
 }
 

@@ -395,7 +395,7 @@ TEST_F(WriteBatch, RecordsFilesThatHaveOnlyIssues) {
   EXPECT_TRUE(std::holds_alternative<std::monostate>(issues.rows[1][3]));
 }
 
-TEST_F(WriteBatch, KeepsIssuesPerRunAndShowsTheLatestByDefault) {
+TEST_F(WriteBatch, KeepsIssuesPerRunAndShowsEveryFilesCurrentIssuesByDefault) {
   open("write_issue_runs");
   FileRecord bad;
   bad.path = "/data/bad1.dcm";
@@ -408,10 +408,11 @@ TEST_F(WriteBatch, KeepsIssuesPerRunAndShowsTheLatestByDefault) {
   const Table first_issues = catalog_->issues(run_);
   ASSERT_EQ(first_issues.rows.size(), 1u);
   EXPECT_EQ(std::get<std::string>(first_issues.rows[0][1]), "truncated");
-  const Table latest = catalog_->issues(std::nullopt);
-  ASSERT_EQ(latest.rows.size(), 1u);
-  EXPECT_EQ(std::get<std::string>(latest.rows[0][1]), "unreadable");
-  EXPECT_EQ(std::get<std::int64_t>(latest.rows[0][4]), second);
+  const Table current = catalog_->issues(std::nullopt);  // sorted by path
+  ASSERT_EQ(current.rows.size(), 2u);
+  EXPECT_EQ(std::get<std::string>(current.rows[0][1]), "truncated");
+  EXPECT_EQ(std::get<std::string>(current.rows[1][1]), "unreadable");
+  EXPECT_EQ(std::get<std::int64_t>(current.rows[1][4]), second);
   // A file read again takes its issues along: its old ones go, its new ones belong to the run.
   const std::int64_t third = newRun();
   bad.path = "/data/bad1.dcm";

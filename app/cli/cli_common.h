@@ -1,0 +1,38 @@
+// What the planelab-cli verbs share: exit codes, Ctrl-C handling, and printing of catalog tables.
+#pragma once
+
+#include <atomic>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "catalog/catalog.h"
+
+namespace planelab::cli {
+
+// Exit codes (README): 0 ok; 1 usage error or failure; 2 refused output folder (phantom) or some
+// files not usable (import); 3 the catalog could not be opened or written; 130 cancelled.
+constexpr int kExitOk = 0;
+constexpr int kExitFailed = 1;
+constexpr int kExitPartial = 2;
+constexpr int kExitRefused = 2;
+constexpr int kExitCatalog = 3;
+constexpr int kExitCancelled = 130;
+
+// While alive, SIGINT/SIGTERM set cancelRequested() instead of killing the process, so long work
+// can stop cleanly (committed work stays consistent).
+class InterruptGuard {
+ public:
+  InterruptGuard();
+  ~InterruptGuard();
+  InterruptGuard(const InterruptGuard&) = delete;
+  InterruptGuard& operator=(const InterruptGuard&) = delete;
+  static bool cancelRequested();
+};
+
+nlohmann::json tableToJson(const catalog::Table& table);
+// Aligned text columns, values longer than max_width cut with "...".
+void printTable(const catalog::Table& table, std::size_t max_width = 40);
+std::string valueText(const catalog::Value& value);
+
+}  // namespace planelab::cli
