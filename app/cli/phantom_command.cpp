@@ -254,6 +254,15 @@ void addPhantomCommands(CLI::App& app, int* exit_code) {
       *exit_code = runImport(catalog_file, {r.out / dicom::kDicomFolder}, options, demo->json,
                              &import_report);
       report["import"] = import_report;
+      // The catalog summary: what a user would see first in the GUI's browser.
+      catalog::Status status;
+      const auto cat = catalog::Catalog::open(catalog_file, status);
+      if (cat && !demo->json) {
+        std::printf("\n");
+        printTable(cat->list(catalog::Level::kPatients, {}));
+        std::printf("next: planelab-cli ls %s series   (or: planelab-cli issues %s)\n",
+                    catalog_file.string().c_str(), catalog_file.string().c_str());
+      }
     }
     if (demo->json) std::cout << report.dump(2) << '\n';
   });
