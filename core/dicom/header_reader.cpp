@@ -20,6 +20,7 @@
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmdata/dcdatset.h>
 #include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcelem.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
 #include <dcmtk/dcmdata/dcmetinf.h>
 #include <dcmtk/dcmdata/dcostrmb.h>
@@ -826,6 +827,18 @@ struct Extraction {
 // ---------------------------------------------------------------------------------------------
 // File access
 
+// Per-thread scratch: most files need one read into an already allocated buffer. Buffers that
+// grew for an unusually long header are released after that file, so memory per reader thread
+// stays small.
+thread_local std::string t_file_prefix;
+thread_local std::string t_reencoded;
+constexpr std::size_t kKeptScratchBytes = 1 << 20;
+
+void releaseLargeScratch() {
+  if (t_file_prefix.capacity() > kKeptScratchBytes) std::string().swap(t_file_prefix);
+  if (t_reencoded.capacity() > kKeptScratchBytes) std::string().swap(t_reencoded);
+}
+
 class FileHandle {
  public:
   explicit FileHandle(const std::string& path) : fd_(::open(path.c_str(), O_RDONLY | O_CLOEXEC)) {}
@@ -893,6 +906,8 @@ struct DcmtkReading {
   std::string meta_sop_class;
 };
 
+constexpr Uint32 kMaxReencodedValueBytes = 64 * 1024;
+
 DcmtkReading readWithDcmtk(const std::string& path, bool file_only, std::string& storage) {
   detail::initializeDcmtk();
   DcmtkReading result;
@@ -903,6 +918,15 @@ DcmtkReading readWithDcmtk(const std::string& path, bool file_only, std::string&
                                    file_only ? ERM_fileOnly : ERM_autoDetect, DCM_PixelData);
   if (cond.good()) {
     DcmDataset* ds = file_format.getDataset();
+    // Long top-level values (private blobs, embedded documents) are never needed: drop them
+    // rather than load and re-encode them.
+    for (unsigned long i = ds->card(); i-- > 0;) {
+      DcmElement* element = ds->getElement(i);
+      if (element != nullptr && element->ident() != EVR_SQ &&
+          element->getLengthField() > kMaxReencodedValueBytes) {
+        delete ds->remove(i);
+      }
+    }
     const Uint32 length = ds->getLength(EXS_LittleEndianExplicit, EET_ExplicitLength);
     storage.assign(static_cast<std::size_t>(length) + 64, '\0');
     DcmOutputBufferStream out(storage.data(), static_cast<offile_off_t>(storage.size()));
@@ -965,8 +989,7 @@ void readInto(catalog::FileRecord& record, const HeaderReadOptions& options) {
                     static_cast<std::int64_t>(st.st_mtim.tv_nsec);
   const std::size_t size = static_cast<std::size_t>(st.st_size);
 
-  // Reused per thread: most files need one read into an already allocated buffer.
-  thread_local std::string buffer;
+  std::string& buffer = t_file_prefix;
   buffer.clear();
   if (!file.readUpTo(buffer,
                      std::min(size, std::max<std::size_t>(options.initial_read_bytes, 256)))) {
@@ -1024,8 +1047,7 @@ void readInto(catalog::FileRecord& record, const HeaderReadOptions& options) {
       walk.status == WalkStatus::kDeflated ? "deflated data set"
       : too_long ? "header longer than " + std::to_string(options.max_header_bytes) + " bytes"
                  : walk.diagnosis;
-  thread_local std::string storage;
-  DcmtkReading dcmtk = readWithDcmtk(record.path, true, storage);
+  DcmtkReading dcmtk = readWithDcmtk(record.path, true, t_reencoded);
   std::string detail_text =
       (dcmtk.ok ? std::string() : "DCMTK: " + dcmtk.condition + "\n") + dcmtk.log;
   while (!detail_text.empty() && detail_text.back() == '\n') detail_text.pop_back();
@@ -1070,6 +1092,7 @@ catalog::FileRecord readDicomHeader(const DiscoveredFile& file, const HeaderRead
   record.mtime_ns = file.mtime_ns;
   try {
     readInto(record, options);
+    releaseLargeScratch();
   } catch (const std::exception& e) {
     record = catalog::FileRecord{};
     record.path = file.path;

@@ -15,8 +15,8 @@ struct HeaderReadOptions {
   // images end within 8 KiB; Siemens files with CSA headers need a second read.
   std::size_t initial_read_bytes = 8 * 1024;
   // Headers (everything before Pixel Data) longer than this are read by DCMTK, which skips long
-  // values instead of holding the whole prefix in memory.
-  std::size_t max_header_bytes = 64 * 1024 * 1024;
+  // values instead of holding the whole prefix in memory (bounds memory per reader thread).
+  std::size_t max_header_bytes = 16 * 1024 * 1024;
 };
 
 // Loads DCMTK's data dictionary and routes DCMTK's log output to the per-file capture (DCMTK

@@ -453,7 +453,7 @@ TEST_F(EdgeCaseTest, LongHeadersAreReadInFurtherChunksOrByDcmtk) {
   DcmFileFormat ff;
   testing::fillSmallMr(*ff.getDataset(), "1.2.826.0.1.3680043.10.1.100");
   ff.getDataset()->putAndInsertString(DcmTagKey(0x0009, 0x0010), "PLANELAB TEST");
-  const std::vector<Uint8> blob(50000, 0xAB);
+  const std::vector<Uint8> blob(100000, 0xAB);  // beyond the first read and 64 KiB
   ff.getDataset()->putAndInsertUint8Array(DcmTagKey(0x0009, 0x1001), blob.data(),
                                           static_cast<unsigned long>(blob.size()));
   ASSERT_TRUE(testing::save(ff, path("long_header.dcm")));
