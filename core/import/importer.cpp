@@ -354,6 +354,7 @@ ImportSummary importIntoCatalog(const fs::path& catalog_file, const std::vector<
   };
   if (!found.issues.empty() && !commit()) return finish("failed");
 
+  dicom::initializeDicomReading();  // DCMTK's global state, once, before the reader threads
   OrderedReader reader(to_read, threads, 4 * batch_files, options);
   for (std::size_t i = 0; i < to_read.size();) {
     bool timed_out = false;
