@@ -9,9 +9,9 @@ packages=(
   build-essential cmake ninja-build pkg-config git clang clang-format
   # libraries used by core/ and app/
   libdcmtk-dev dcmtk libcli11-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
-  libkissfft-dev libsqlite3-dev sqlite3
-  # tests and benchmarks
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libsqlite3-dev sqlite3 libssl-dev
+  # tests and benchmarks (GNU time measures peak memory in bench/)
+  libgtest-dev libgmock-dev time
   # tools nobody here wrote, used by the tests to check our output
   dicom3tools dcm2niix python3 python3-numpy python3-pydicom python3-nibabel
 )
