@@ -153,13 +153,15 @@ int runImport(const fs::path& catalog_file, const std::vector<fs::path>& inputs,
   import::Phase shown = import::Phase::kDiscover;
   const import::ImportSummary s = import::importIntoCatalog(
       catalog_file, inputs, options, [&](const import::ImportProgress& p) {
-        if (p.phase != shown) {
+        // The final report completes the current bar (100 %) instead of starting a new one.
+        if (p.phase != shown && p.phase != import::Phase::kDone) {
           bar.finish();
           bar.setLabel(import::phaseName(p.phase));
           shown = p.phase;
         }
-        if (p.phase != import::Phase::kDone)
+        if (p.phase != import::Phase::kDone || shown == import::Phase::kRead) {
           bar.update(static_cast<int>(p.done), static_cast<int>(p.total), p.elapsed_s);
+        }
         return !InterruptGuard::cancelRequested();
       });
   bar.finish();

@@ -264,6 +264,7 @@ ImportSummary importIntoCatalog(const fs::path& catalog_file, const std::vector<
   if (!summary.ok()) return summary;
 
   ProgressThrottle report(progress, start);
+  std::size_t planned = 0;  // files to read, once known (the final report's total)
   const auto cancel_requested = [&] { return options.cancel != nullptr && options.cancel->load(); };
   const auto finish = [&](const std::string& state) {
     summary.seconds = elapsed();
@@ -272,7 +273,7 @@ ImportSummary importIntoCatalog(const fs::path& catalog_file, const std::vector<
     const catalog::Status fin = catalog->finishRun(summary.run, state, summaryJson(summary).dump());
     if (summary.ok() && !fin.ok()) summary.status = fin;
     summary.catalog_after = catalog->counts();
-    report(Phase::kDone, summary.files_read, summary.files_read, true);
+    report(Phase::kDone, summary.files_read, planned, true);
     return summary;
   };
 
@@ -312,6 +313,7 @@ ImportSummary importIntoCatalog(const fs::path& catalog_file, const std::vector<
   for (const auto& [path, file] : known) {
     if (!file.missing && !seen.count(path) && roots.covers(path)) missing.push_back(path);
   }
+  planned = to_read.size();
   std::sort(missing.begin(), missing.end());
   std::sort(back.begin(), back.end());
   summary.files_missing = missing.size();
