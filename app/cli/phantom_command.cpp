@@ -1,11 +1,9 @@
 #include "app/cli/phantom_command.h"
 
-#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
-#include <thread>
 
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>

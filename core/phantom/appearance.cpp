@@ -112,17 +112,6 @@ void finishAppearance(Appearance& ap, Rng& rng, const DifficultyKnobs& knobs, co
   ap.bits_stored = 12;
 }
 
-double textureFactor(const Appearance& ap, Tissue tissue, const Vec3& x) {
-  const double amp = ap.texture_amplitude[static_cast<std::size_t>(tissue)];
-  if (amp == 0.0) return 1.0;
-  double sum = 0.0;
-  for (std::size_t w = 0; w < ap.texture_wave_vectors.size(); ++w) {
-    sum += std::cos(geometry::dot(ap.texture_wave_vectors[w], x) + ap.texture_phases[w]);
-  }
-  // Sum of 8 unit cosines has SD 2; scale to roughly [-1, 1].
-  return 1.0 + amp * (sum * 0.35);
-}
-
 double biasField(const Appearance& ap, const Vec3& x) {
   const Vec3 u = (x - ap.bias_centre_mm) / 250.0;
   // Monomials up to total order 3 in a fixed order: 1, x, y, z, x2, y2, z2, xy, xz, yz, x3, ...

@@ -35,8 +35,6 @@ void finishAppearance(Appearance& appearance, Rng& rng, const DifficultyKnobs& k
                       const geometry::Vec3& centre_mm, Tissue reference,
                       const std::array<double, kTissueCount>& tissue_texture_scale, bool markers);
 
-// Multiplicative texture factor 1 + amplitude(tissue) * N(x) with N in [-1, 1].
-double textureFactor(const Appearance& appearance, Tissue tissue, const geometry::Vec3& x);
 // Smooth bias field value at x (> 0).
 double biasField(const Appearance& appearance, const geometry::Vec3& x);
 

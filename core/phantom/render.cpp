@@ -250,13 +250,4 @@ RenderedImage renderImage(const PhantomStudy& study, int series_index, int slice
   return out;
 }
 
-std::uint8_t labelAt(const PhantomStudy& study, const Vec3& x, int series_index, int slice_index,
-                     int phase) {
-  const SeriesPlan& series = study.series.at(static_cast<std::size_t>(series_index));
-  const SlicePlan& slice = series.slices.at(static_cast<std::size_t>(slice_index));
-  const double t_ms =
-      series.gated ? series.trigger_times_ms.at(static_cast<std::size_t>(phase)) : 0.0;
-  return study.anatomy->at(t_ms)->eval(x, slice.breath_hold_shift_mm).label;
-}
-
 }  // namespace planelab::phantom

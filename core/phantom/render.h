@@ -35,8 +35,4 @@ struct RenderedImage {
 RenderedImage renderImage(const PhantomStudy& study, int series, int slice, int phase,
                           const RenderSettings& settings);
 
-// Label at one patient point at a phase (nearest, no partial volume), for cross-view checks.
-std::uint8_t labelAt(const PhantomStudy& study, const geometry::Vec3& x, int series, int slice,
-                     int phase);
-
 }  // namespace planelab::phantom
