@@ -44,20 +44,6 @@ std::string describe(const phantom::PhantomStudy& s) {
   return text;
 }
 
-// Work units writeStudy reports progress in: images plus one step per SEG series.
-int workUnits(const phantom::PhantomStudy& s, phantom::StudyOptions::Labels labels) {
-  int n = 0;
-  for (const auto& series : s.series) {
-    bool labelled = false;
-    for (const auto& slice : series.slices) {
-      n += static_cast<int>(slice.phases.size());
-      labelled = labelled || !labelledPhases(s, series, slice, labels).empty();
-    }
-    n += labelled ? 1 : 0;
-  }
-  return n;
-}
-
 nlohmann::json knobsJson(const phantom::DifficultyKnobs& knobs) {
   nlohmann::json j = nlohmann::json::object();
   for (const auto& [name, value] : phantom::knobValues(knobs)) j[name] = value;
@@ -110,7 +96,7 @@ CohortSummary writeCohort(const CohortRequest& request,
     for (int i = 0; i < part.subjects; ++i) {
       studies.push_back(phantom::generateStudy(request.seed, i, part.options));
       labels.push_back(part.options.labels);
-      state.images_total += workUnits(studies.back(), part.options.labels);
+      state.images_total += progressUnits(studies.back(), part.options.labels);
     }
   }
   state.subjects_total = static_cast<int>(studies.size());
@@ -139,7 +125,7 @@ CohortSummary writeCohort(const CohortRequest& request,
       if (!written.ok()) summary.status = written.status;
       break;
     }
-    state.images_done = before + workUnits(study, labels[k]);
+    state.images_done = before + progressUnits(study, labels[k]);
     ++state.subjects_done;
     CohortSubjectSummary s;
     s.patient_id = study.patient.id;

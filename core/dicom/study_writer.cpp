@@ -274,6 +274,19 @@ std::string studyTruthJson(const phantom::PhantomStudy& study,
   return j.dump(2) + "\n";
 }
 
+int progressUnits(const phantom::PhantomStudy& study, phantom::StudyOptions::Labels labels) {
+  int units = 0;
+  for (const phantom::SeriesPlan& series : study.series) {
+    bool labelled = false;
+    for (const phantom::SlicePlan& slice : series.slices) {
+      units += static_cast<int>(slice.phases.size());
+      labelled = labelled || !labelledPhases(study, series, slice, labels).empty();
+    }
+    units += labelled ? 1 : 0;
+  }
+  return units;
+}
+
 StudyWriteSummary writeStudy(const phantom::PhantomStudy& study,
                              const std::filesystem::path& subject_dir,
                              const phantom::RenderSettings& settings,
@@ -305,9 +318,7 @@ StudyWriteSummary writeStudy(const phantom::PhantomStudy& study,
         }
       }
     }
-    int seg_series = 0;
-    for (const auto& store : label_store) seg_series += store.empty() ? 0 : 1;
-    const int total = static_cast<int>(tasks.size()) + seg_series;
+    const int total = progressUnits(study, labels);
 
     // Folders.
     for (std::size_t s = 0; s < study.series.size(); ++s) {

@@ -31,6 +31,9 @@ std::vector<int> labelledPhases(const phantom::PhantomStudy& study,
                                 const phantom::SeriesPlan& series, const phantom::SlicePlan& slice,
                                 phantom::StudyOptions::Labels labels);
 
+// The `total` that writeStudy's progress counts to: one unit per image plus one per SEG series.
+int progressUnits(const phantom::PhantomStudy& study, phantom::StudyOptions::Labels labels);
+
 // Relative paths (from the subject folder) of the outputs.
 std::filesystem::path imagePath(const phantom::SeriesPlan& series, int slice, int phase);
 std::filesystem::path segmentationPath(
