@@ -5,31 +5,12 @@
 #include <new>
 
 #include "catalog/batch_writer.h"
+#include "catalog/catalog_impl.h"
 #include "catalog/listing.h"
 #include "catalog/schema.h"
 #include "catalog/sqlite_db.h"
 
 namespace planelab::catalog {
-
-struct Catalog::Impl {
-  std::filesystem::path path;
-  std::unique_ptr<Database> db;
-  Status last_status;
-
-  // Runs one API call: SQLite failures and allocation failures become a status (never an
-  // exception across the API); the status is also kept for the calls that return values.
-  template <typename Body>
-  Status guard(const std::string& fallback_key, Body&& body) {
-    try {
-      last_status = body();
-    } catch (const SqliteError& e) {
-      last_status = toStatus(e, fallback_key);
-    } catch (const std::bad_alloc&) {
-      last_status = {fallback_key, "out of memory"};
-    }
-    return last_status;
-  }
-};
 
 Catalog::Catalog(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Catalog::~Catalog() = default;

@@ -14,6 +14,7 @@
 #include <variant>
 #include <vector>
 
+#include "catalog/curation_records.h"
 #include "catalog/records.h"
 
 namespace planelab::catalog {
@@ -124,6 +125,32 @@ class Catalog {
   // key, message, detail, run.
   Table issues(std::optional<std::int64_t> run) const;
   Table runs() const;
+
+  // --- Curation results (core/curation computes them; records in curation_records.h) ---
+  // Studies in StudyInstanceUID order, or only the one with study_instance_uid.
+  std::vector<StudyRef> studies(const std::string& study_instance_uid = {}) const;
+  // Every image of a study with its series fields and file, ordered by series and instance.
+  std::vector<StudyImage> studyImages(std::int64_t study) const;
+  // The user's view labels by SeriesInstanceUID.
+  std::unordered_map<std::string, std::string> viewOverrides() const;
+  // Stores the user's view label of a series (an empty view removes it); "unknown_series" when
+  // the catalog has no series with that UID.
+  Status setViewOverride(const std::string& series_instance_uid, const std::string& view);
+  // Curation runs, like import runs: "running" until finishCuration.
+  std::int64_t beginCuration(const std::string& options_json, Status& status);
+  Status finishCuration(std::int64_t run, const std::string& state,
+                        const std::string& summary_json);
+  // Replaces what curation stored for each of these studies, all in one transaction.
+  Status writeCuration(std::int64_t run, const std::vector<StudyCurationRecord>& studies);
+  // Listings of the stored curation (empty study_instance_uid = all studies).
+  Table viewLabels(const Filters& filters) const;
+  Table stacks(const std::string& study_instance_uid) const;
+  Table planes(const std::string& study_instance_uid) const;
+  Table findings(const std::string& study_instance_uid) const;
+  // Where the other planes of its study cut this image: other series, view, angle, segment.
+  Table imageIntersections(const std::string& sop_instance_uid, int frame_number) const;
+  Table studyIntersections(const std::string& study_instance_uid) const;
+  Table curationRuns() const;
 
  private:
   struct Impl;

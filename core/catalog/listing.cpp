@@ -123,6 +123,8 @@ std::string levelSql(Level level, const Filters& f, Where& where) {
   return sql + " LIMIT ?";  // bound, so each filter combination is prepared once
 }
 
+}  // namespace
+
 Table readTable(Query& q) {
   Table table;
   for (int c = 0; c < q.columnCount(); ++c) table.columns.push_back(q.columnName(c));
@@ -134,8 +136,6 @@ Table readTable(Query& q) {
   }
   return table;
 }
-
-}  // namespace
 
 Table listLevel(Database& db, Level level, const Filters& filters) {
   Where where;

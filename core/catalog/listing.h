@@ -9,6 +9,10 @@
 namespace planelab::catalog {
 
 class Database;
+class Query;
+
+// Steps a query to the end and returns its rows with the column names.
+Table readTable(Query& q);
 
 // Throw SqliteError on failure (the Catalog turns it into a status).
 Table listLevel(Database& db, Level level, const Filters& filters);
