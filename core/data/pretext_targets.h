@@ -47,9 +47,17 @@ std::optional<TraceLine> traceLine(const geometry::ImagePlane& target,
 // [-0.5, cols-0.5] x [-0.5, rows-0.5] (its value has the same strict sign at all four corners)
 // -> all zeros + "line_misses_crop". Handles lines in any direction (including parallel to rows or
 // columns) and any target/source spacing; for a target with non-square pixels d is measured in
-// pixel-index units. Values below FLT_MIN are stored as 0 (no denormals).
+// pixel-index units. Values below exp(-87) ~ 1.6e-38 (just above FLT_MIN) are stored as 0, so
+// the output has no denormals. Cost: two exps per row plus two multiplications per pixel of the
+// band where the value is not 0 (SSE2 recurrences; see the .cpp).
 LineHeatmap lineHeatmap(const geometry::ImagePlane& target, const geometry::ImagePlane& other,
                         const HeatmapOptions& options);
+
+// The same, written into out[0 .. target.rows * target.cols) (e.g. a slot of a preallocated batch
+// tensor; every value is written, zeros included); returns the flag. out may be null to get only
+// the flag.
+std::string lineHeatmapInto(const geometry::ImagePlane& target, const geometry::ImagePlane& other,
+                            const HeatmapOptions& options, float* out);
 
 // Multi-channel: one channel per entry of `others` (nullptr entry = "view_missing" -> zero
 // channel).

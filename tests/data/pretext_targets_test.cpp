@@ -42,7 +42,8 @@ TEST(LineHeatmap, LineParallelToColumnsHasPeakOneAndExpMinusHalfAtSigma) {
     EXPECT_NEAR(at(h, t, row, 46), kAtSigma, 1e-6);
     EXPECT_NEAR(at(h, t, row, 34), kAtSigma, 1e-6);
     EXPECT_NEAR(at(h, t, row, 52), std::exp(-2.0), 1e-6);
-    EXPECT_EQ(at(h, t, row, 99), static_cast<float>(std::exp(-59.0 * 59.0 / 72.0)));
+    EXPECT_NEAR(at(h, t, row, 99), std::exp(-59.0 * 59.0 / 72.0),
+                1e-7 * std::exp(-59.0 * 59.0 / 72.0));
   }
   EXPECT_EQ(*std::max_element(h.values.begin(), h.values.end()), 1.0f);
 }
@@ -224,28 +225,54 @@ TEST(LineHeatmap, NonSquareTargetUsesPixelIndexDistance) {
 }
 
 TEST(LineHeatmap, RecurrenceMatchesDirectExpEverywhere) {
-  // Many random steep and shallow lines on a 224 grid: every pixel against exp of the closed form.
+  // Random steep and shallow lines, narrow and wide ridges, small and large grids: every pixel
+  // against exp of the closed form (values below ~1.65e-38 are stored as 0).
   std::mt19937_64 rng(3);
-  const ImagePlane t = resampledPlane(axial(), TargetGrid{});
-  for (int trial = 0; trial < 200; ++trial) {
-    const ImagePlane other = randomPlane(rng, t.centre(), 1.0, 1.0, 10, 10);
-    const auto line = traceLine(t, other);
-    const LineHeatmap h = lineHeatmap(t, other, HeatmapOptions{6.0});
-    if (!line) {
-      EXPECT_EQ(h.flag, "planes_parallel");
-      continue;
-    }
-    EXPECT_NEAR(line->a * line->a + line->b * line->b, 1.0, 1e-12);
-    if (h.flag != "") continue;
-    for (int i = 0; i < t.rows; ++i) {
-      for (int j = 0; j < t.cols; ++j) {
-        const double d = line->a * j + line->b * i + line->c;
-        const double e = std::exp(-d * d / 72.0);
-        const float v = at(h, t, i, j);
-        ASSERT_NEAR(v, e, 1e-7 + 1e-6 * e) << trial << " " << i << "," << j;
+  int lines = 0;
+  for (const auto& [size, sigma] : std::vector<std::pair<int, double>>{
+           {224, 6.0}, {224, 0.1}, {224, 0.3}, {224, 2.0}, {224, 40.0}, {700, 6.0}, {37, 6.0}}) {
+    const ImagePlane t = resampledPlane(axial(), TargetGrid{1.26, size});
+    for (int trial = 0; trial < 60; ++trial) {
+      const ImagePlane other = randomPlane(rng, t.centre(), 1.0, 1.0, 10, 10);
+      const auto line = traceLine(t, other);
+      const LineHeatmap h = lineHeatmap(t, other, HeatmapOptions{sigma});
+      if (!line) {
+        EXPECT_EQ(h.flag, "planes_parallel");
+        continue;
+      }
+      EXPECT_NEAR(line->a * line->a + line->b * line->b, 1.0, 1e-12);
+      if (h.flag != "") continue;
+      ++lines;
+      for (int i = 0; i < t.rows; ++i) {
+        for (int j = 0; j < t.cols; ++j) {
+          const double d = line->a * j + line->b * i + line->c;
+          const double x = d * d / (2.0 * sigma * sigma);
+          const double e = x < 87.0 ? std::exp(-x) : 0.0;
+          const float v = at(h, t, i, j);
+          ASSERT_NEAR(v, e, 1e-7 * e + 1e-30) << size << " " << sigma << " " << i << "," << j;
+        }
       }
     }
   }
+  EXPECT_GT(lines, 200);
+}
+
+TEST(LineHeatmap, IntoABufferEqualsTheVectorApi) {
+  std::mt19937_64 rng(9);
+  const ImagePlane t = resampledPlane(axial(), TargetGrid{});
+  std::vector<float> buffer(t.rows * t.cols + 1, -7.0f);
+  for (int trial = 0; trial < 20; ++trial) {
+    const ImagePlane other = randomPlane(rng, t.centre(), 1.0, 1.0, 10, 10);
+    const LineHeatmap h = lineHeatmap(t, other, HeatmapOptions{});
+    EXPECT_EQ(lineHeatmapInto(t, other, HeatmapOptions{}, buffer.data()), h.flag);
+    EXPECT_TRUE(std::equal(h.values.begin(), h.values.end(), buffer.begin()));
+    EXPECT_EQ(buffer.back(), -7.0f);  // nothing written past the image
+    EXPECT_EQ(lineHeatmapInto(t, other, HeatmapOptions{}, nullptr), h.flag);
+  }
+  // Flags without a line still overwrite the buffer with zeros.
+  std::fill(buffer.begin(), buffer.end(), -7.0f);
+  EXPECT_EQ(lineHeatmapInto(t, axial(3.0), HeatmapOptions{}, buffer.data()), "planes_parallel");
+  EXPECT_TRUE(std::all_of(buffer.begin(), buffer.end() - 1, [](float v) { return v == 0.0f; }));
 }
 
 // --- relative slice locations ---
