@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <vector>
+
+#include <spdlog/spdlog.h>
 
 namespace planelab::cli {
 
@@ -86,6 +89,22 @@ void printTable(const catalog::Table& table, std::size_t max_width) {
   print_line(table.columns);
   for (const auto& line : cells) print_line(line);
   std::printf("(%zu rows)\n", table.rows.size());
+}
+
+std::unique_ptr<catalog::Catalog> openOrReport(const std::string& file, int* exit_code) {
+  catalog::Status status;
+  if (!std::filesystem::exists(file)) {
+    spdlog::error("[cannot_open_catalog] {} does not exist (create it with planelab-cli import)",
+                  file);
+    *exit_code = kExitCatalog;
+    return nullptr;
+  }
+  auto cat = catalog::Catalog::open(file, status);
+  if (!cat) {
+    spdlog::error("[{}] {}", status.error_key, status.message);
+    *exit_code = kExitCatalog;
+  }
+  return cat;
 }
 
 }  // namespace planelab::cli

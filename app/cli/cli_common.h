@@ -2,6 +2,7 @@
 #pragma once
 
 #include <atomic>
+#include <memory>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -34,5 +35,8 @@ nlohmann::json tableToJson(const catalog::Table& table);
 // Aligned text columns, values longer than max_width cut with "...".
 void printTable(const catalog::Table& table, std::size_t max_width = 40);
 std::string valueText(const catalog::Value& value);
+
+// Opens an existing catalog; on failure logs "[key] message" and sets *exit_code (kExitCatalog).
+std::unique_ptr<catalog::Catalog> openOrReport(const std::string& file, int* exit_code);
 
 }  // namespace planelab::cli

@@ -128,22 +128,6 @@ struct ListArgs {
   bool json = false;
 };
 
-std::unique_ptr<catalog::Catalog> openOrReport(const std::string& file, int* exit_code) {
-  catalog::Status status;
-  if (!fs::exists(file)) {
-    spdlog::error("[cannot_open_catalog] {} does not exist (create it with planelab-cli import)",
-                  file);
-    *exit_code = kExitCatalog;
-    return nullptr;
-  }
-  auto cat = catalog::Catalog::open(file, status);
-  if (!cat) {
-    spdlog::error("[{}] {}", status.error_key, status.message);
-    *exit_code = kExitCatalog;
-  }
-  return cat;
-}
-
 }  // namespace
 
 int runImport(const fs::path& catalog_file, const std::vector<fs::path>& inputs,

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
+#include "app/cli/curate_command.h"
 #include "app/cli/import_command.h"
 #include "app/cli/phantom_command.h"
 #include "app/version.h"
@@ -17,6 +18,7 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   planelab::cli::addPhantomCommands(app, &exit_code);
   planelab::cli::addImportCommands(app, &exit_code);
+  planelab::cli::addCurationCommands(app, &exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }

@@ -1,14 +1,17 @@
 #include "app/cli/phantom_command.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
+#include <thread>
 
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
 #include "app/cli/cli_common.h"
+#include "app/cli/curate_command.h"
 #include "app/cli/import_command.h"
 #include "app/cli/progress_bar.h"
 #include "dicom/cohort_writer.h"
@@ -223,7 +226,7 @@ void addPhantomCommands(CLI::App& app, int* exit_code) {
   CLI::App* dcmd = app.add_subcommand(
       "demo",
       "The main job on the embedded default data: 3 cardiac + 2 knee phantom subjects as DICOM, "
-      "imported into a catalog");
+      "imported into a catalog and curated (stacks, views, intersections, QA)");
   dcmd->add_option("--out", demo->out, "Output folder (must be new or empty)")
       ->capture_default_str();
   addCommonOptions(dcmd, *demo);
@@ -254,12 +257,26 @@ void addPhantomCommands(CLI::App& app, int* exit_code) {
       report["import"] = import_report;
       // The catalog summary: what a user would see first in the GUI's browser.
       catalog::Status status;
-      const auto cat = catalog::Catalog::open(catalog_file, status);
-      if (cat && !demo->json) {
+      if (const auto cat = catalog::Catalog::open(catalog_file, status); cat && !demo->json) {
         std::printf("\n");
         printTable(cat->list(catalog::Level::kPatients, {}));
-        std::printf("next: planelab-cli ls %s series   (or: planelab-cli issues %s)\n",
-                    catalog_file.string().c_str(), catalog_file.string().c_str());
+      }
+      // Then curate: stacks, views, intersections, misalignment and the QA summary.
+      if (*exit_code == kExitOk) {
+        if (!demo->json) std::printf("\ncurating %s\n", catalog_file.string().c_str());
+        curation::CatalogCurationOptions curate;
+        curate.jobs = demo->threads > 0
+                          ? demo->threads
+                          : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+        nlohmann::json curate_report;
+        *exit_code = runCurate(catalog_file, curate, demo->json, &curate_report);
+        report["curate"] = curate_report;
+      }
+      if (!demo->json) {
+        std::printf(
+            "next: planelab-cli views %s   planelab-cli check %s   planelab-cli ls %s series\n",
+            catalog_file.string().c_str(), catalog_file.string().c_str(),
+            catalog_file.string().c_str());
       }
     }
     if (demo->json) std::cout << report.dump(2) << '\n';

@@ -129,6 +129,9 @@ class Catalog {
   // --- Curation results (core/curation computes them; records in curation_records.h) ---
   // Studies in StudyInstanceUID order, or only the one with study_instance_uid.
   std::vector<StudyRef> studies(const std::string& study_instance_uid = {}) const;
+  // The study holding an image (SOP Instance UID + frame), or nullopt.
+  std::optional<std::int64_t> studyOfImage(const std::string& sop_instance_uid,
+                                           int frame_number) const;
   // Every image of a study with its series fields and file, ordered by series and instance.
   std::vector<StudyImage> studyImages(std::int64_t study) const;
   // The user's view labels by SeriesInstanceUID.

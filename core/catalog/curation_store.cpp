@@ -154,6 +154,19 @@ std::vector<StudyRef> Catalog::studies(const std::string& study_instance_uid) co
   return out;
 }
 
+std::optional<std::int64_t> Catalog::studyOfImage(const std::string& sop_instance_uid,
+                                                  int frame_number) const {
+  std::optional<std::int64_t> study;
+  impl_->guard("read_failed", [&] {
+    Query q = impl_->db->query(
+        "SELECT se.study FROM instances AS i JOIN series AS se ON se.id = i.series "
+        "WHERE i.sop_instance_uid = ?1 AND i.frame_number = ?2");
+    if (q.bind(1, sop_instance_uid).bind(2, frame_number).step()) study = q.int64At(0);
+    return Status{};
+  });
+  return study;
+}
+
 std::vector<StudyImage> Catalog::studyImages(std::int64_t study) const {
   std::vector<StudyImage> out;
   impl_->guard("read_failed", [&] {

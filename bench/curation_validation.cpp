@@ -1,0 +1,354 @@
+// Validation of curation on phantom cohorts whose truth is known (numbers for the closing note
+// and docs/curation.md):
+//  views        — view labels vs the plan, per layout, with standard and with blanked
+//                 descriptions (confusion matrix);
+//  misalignment — per-slice breath-hold displacement score vs the true displacement (Spearman),
+//                 flag rates for slices shifted by > 5 mm and for unshifted slices;
+//  speed        — geometry-only curation rate (studies/s) without pixels.
+// Usage: curation_validation [--subjects N] [--seed S] [--level L2] [--misalignment-subjects N]
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <map>
+#include <numeric>
+#include <string>
+#include <vector>
+
+#include "curation/phantom_input.h"
+#include "curation/study_curation.h"
+#include "phantom/rng.h"
+#include "phantom/study.h"
+
+namespace {
+
+using namespace planelab;
+
+struct Args {
+  int subjects = 50;
+  int misalignment_subjects = 30;
+  std::uint64_t seed = 2024;
+  std::string level = "L2";
+};
+
+using Confusion = std::map<std::string, std::map<std::string, int>>;
+
+void printConfusion(const char* title, const Confusion& c) {
+  std::vector<std::string> predicted;
+  for (const auto& [truth, row] : c) {
+    for (const auto& [p, n] : row) {
+      if (std::find(predicted.begin(), predicted.end(), p) == predicted.end())
+        predicted.push_back(p);
+    }
+  }
+  std::sort(predicted.begin(), predicted.end());
+  std::printf("%s (rows: truth, columns: label)\n  %-10s", title, "");
+  for (const std::string& p : predicted) std::printf("%10s", p.c_str());
+  std::printf("%10s\n", "correct");
+  for (const auto& [truth, row] : c) {
+    int total = 0;
+    for (const auto& [p, n] : row) total += n;
+    std::printf("  %-10s", truth.c_str());
+    for (const std::string& p : predicted) {
+      const auto it = row.find(p);
+      std::printf("%10d", it == row.end() ? 0 : it->second);
+    }
+    const auto it = row.find(truth);
+    std::printf("%9.1f%%\n", 100.0 * (it == row.end() ? 0 : it->second) / std::max(1, total));
+  }
+}
+
+// Share correct of the given truth views.
+double accuracy(const Confusion& c, const std::vector<std::string>& views) {
+  int right = 0, total = 0;
+  for (const std::string& v : views) {
+    const auto row = c.find(v);
+    if (row == c.end()) continue;
+    for (const auto& [p, n] : row->second) {
+      total += n;
+      if (p == v) right += n;
+    }
+  }
+  return total == 0 ? 0.0 : 100.0 * right / total;
+}
+
+// SAX vs long axis: a long-axis view labelled with any long-axis view counts as right here.
+double saxLaxAccuracy(const Confusion& c) {
+  const auto group = [](const std::string& v) {
+    if (v == "sax") return 0;
+    if (v == "2ch" || v == "3ch" || v == "4ch" || v == "lax_other") return 1;
+    return 2;
+  };
+  int right = 0, total = 0;
+  for (const auto& [truth, row] : c) {
+    if (group(truth) == 2) continue;
+    for (const auto& [p, n] : row) {
+      total += n;
+      if (group(p) == group(truth)) right += n;
+    }
+  }
+  return total == 0 ? 0.0 : 100.0 * right / total;
+}
+
+void views(const Args& args) {
+  const phantom::Level level = *phantom::parseLevel(args.level);
+  for (const bool blank : {false, true}) {
+    Confusion all;
+    for (const phantom::Layout layout :
+         {phantom::Layout::kDsb, phantom::Layout::kUkb, phantom::Layout::kQuirks}) {
+      phantom::StudyOptions options;
+      options.layout = layout;
+      options.level = level;
+      options.knobs = phantom::knobsForLevel(level);
+      options.phases = 2;
+      for (int subject = 0; subject < args.subjects; ++subject) {
+        const phantom::PhantomStudy study = phantom::generateStudy(args.seed, subject, options);
+        const testing::PhantomInput input = testing::phantomInput(study, blank);
+        const curation::StudyCuration c = curation::curateStudy(input.images, {}, {}, nullptr);
+        for (std::size_t s = 0; s < study.series.size(); ++s) {
+          // Curation numbers series in catalog order; phantomInput gives series id s + 1.
+          for (std::size_t k = 0; k < c.series.size(); ++k) {
+            if (c.series[k].id == static_cast<std::int64_t>(s) + 1) {
+              ++all[study.series[s].view][c.views[k].view];
+            }
+          }
+        }
+      }
+    }
+    const std::string title = std::string("heart views, ") + args.level + ", " +
+                              std::to_string(args.subjects) + " subjects x (dsb, ukb, quirks), " +
+                              (blank ? "descriptions blanked" : "standard descriptions");
+    printConfusion(title.c_str(), all);
+    std::printf("  SAX/LAX correct: %.2f %%   2CH/3CH/4CH correct: %.2f %%\n\n",
+                saxLaxAccuracy(all), accuracy(all, {"2ch", "3ch", "4ch"}));
+  }
+  // Knee: sagittal / coronal / axial.
+  Confusion knee;
+  phantom::StudyOptions options;
+  options.organ = phantom::Organ::kKnee;
+  options.level = level;
+  options.knobs = phantom::knobsForLevel(level);
+  for (const phantom::Layout layout : {phantom::Layout::kDsb, phantom::Layout::kQuirks}) {
+    options.layout = layout;
+    for (int subject = 0; subject < args.subjects; ++subject) {
+      const phantom::PhantomStudy study = phantom::generateStudy(args.seed, subject, options);
+      const testing::PhantomInput input = testing::phantomInput(study, true);
+      const curation::StudyCuration c = curation::curateStudy(input.images, {}, {}, nullptr);
+      for (std::size_t k = 0; k < c.series.size(); ++k) {
+        ++knee[study.series[static_cast<std::size_t>(c.series[k].id - 1)].view][c.views[k].view];
+      }
+    }
+  }
+  printConfusion("knee views, descriptions blanked", knee);
+  std::printf("  correct: %.2f %%\n\n", accuracy(knee, {"sag", "cor", "ax"}));
+}
+
+double spearman(const std::vector<double>& a, const std::vector<double>& b) {
+  const auto ranks = [](const std::vector<double>& v) {
+    std::vector<std::size_t> order(v.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::sort(order.begin(), order.end(),
+              [&](std::size_t l, std::size_t r) { return v[l] < v[r]; });
+    std::vector<double> r(v.size());
+    for (std::size_t i = 0; i < order.size();) {
+      std::size_t j = i;
+      while (j + 1 < order.size() && v[order[j + 1]] == v[order[i]]) ++j;
+      for (std::size_t k = i; k <= j; ++k) r[order[k]] = 0.5 * static_cast<double>(i + j);
+      i = j + 1;
+    }
+    return r;
+  };
+  const std::vector<double> ra = ranks(a), rb = ranks(b);
+  const double n = static_cast<double>(a.size());
+  const double ma = std::accumulate(ra.begin(), ra.end(), 0.0) / n;
+  const double mb = std::accumulate(rb.begin(), rb.end(), 0.0) / n;
+  double sab = 0, saa = 0, sbb = 0;
+  for (std::size_t i = 0; i < ra.size(); ++i) {
+    sab += (ra[i] - ma) * (rb[i] - mb);
+    saa += (ra[i] - ma) * (ra[i] - ma);
+    sbb += (rb[i] - mb) * (rb[i] - mb);
+  }
+  return sab / std::sqrt(saa * sbb);
+}
+
+// Known shifts: long-axis views and half of the SAX slices unshifted, the other SAX slices
+// displaced by 1-10 mm in a random direction.
+void misalignment(const Args& args) {
+  const phantom::Level level = *phantom::parseLevel(args.level);
+  phantom::StudyOptions options;
+  options.layout = phantom::Layout::kUkb;
+  options.level = level;
+  options.knobs = phantom::knobsForLevel(level);
+  options.phases = 3;
+  options.breath_hold_shifts = false;
+  std::vector<double> truth, score;
+  int shifted_big = 0, flagged_big = 0, unshifted = 0, flagged_unshifted = 0;
+  int mid = 0, flagged_mid = 0;
+  double abs_error = 0.0;
+  const auto started = std::chrono::steady_clock::now();
+  for (int subject = 0; subject < args.misalignment_subjects; ++subject) {
+    phantom::PhantomStudy study = phantom::generateStudy(args.seed + 7, subject, options);
+    phantom::Rng rng =
+        phantom::Rng::derive(args.seed + 7, {99, static_cast<std::uint64_t>(subject)});
+    std::map<int, double> true_shift;  // series -> |shift|
+    for (std::size_t s = 0; s < study.series.size(); ++s) {
+      phantom::SeriesPlan& series = study.series[s];
+      double magnitude = 0.0;
+      if (series.view == "sax" && rng.bernoulli(0.5)) {
+        magnitude = rng.uniform(1.0, 10.0);
+        geometry::Vec3 d{rng.normal(0, 1), rng.normal(0, 1), rng.normal(0, 1)};
+        series.slices[0].breath_hold_shift_mm = geometry::normalized(d) * magnitude;
+      }
+      true_shift[static_cast<int>(s)] = magnitude;
+    }
+    const testing::PhantomInput input = testing::phantomInput(study, false);
+    testing::PhantomPixels pixels(study, input);
+    const curation::StudyCuration c = curation::curateStudy(input.images, {}, {}, &pixels);
+    for (const curation::Plane& plane : c.planes) {
+      const int s = static_cast<int>(c.series[static_cast<std::size_t>(plane.series)].id - 1);
+      if (study.series[static_cast<std::size_t>(s)].view != "sax" || !plane.misalignment_mm)
+        continue;
+      const double t = true_shift[s];
+      truth.push_back(t);
+      score.push_back(*plane.misalignment_mm);
+      abs_error += std::abs(*plane.misalignment_mm - t);
+      const bool flag = plane.misalignment_flag.value_or(false);
+      if (t > 5.0) {
+        ++shifted_big;
+        flagged_big += flag ? 1 : 0;
+      } else if (t == 0.0) {
+        ++unshifted;
+        flagged_unshifted += flag ? 1 : 0;
+      } else {
+        ++mid;
+        flagged_mid += flag ? 1 : 0;
+      }
+    }
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  std::printf("breath-hold misalignment, %s, %d ukb subjects, SAX slices (half shifted 1-10 mm)\n",
+              args.level.c_str(), args.misalignment_subjects);
+  std::printf(
+      "  slices scored: %zu, Spearman(score, true shift) = %.3f, mean |score - truth| = %.2f mm\n",
+      truth.size(), spearman(score, truth),
+      abs_error / static_cast<double>(std::max<std::size_t>(1, truth.size())));
+  std::printf(
+      "  flagged: %d/%d shifted > 5 mm (%.1f %%), %d/%d unshifted (%.1f %%), %d/%d shifted 1-5 "
+      "mm\n",
+      flagged_big, shifted_big, 100.0 * flagged_big / std::max(1, shifted_big), flagged_unshifted,
+      unshifted, 100.0 * flagged_unshifted / std::max(1, unshifted), flagged_mid, mid);
+  std::printf("  %.1f s (rendering 3 phases per plane included)\n\n", seconds);
+}
+
+// The rotation of each long-axis view about the long axis (theta, as views.cpp measures it) on
+// the phantom: the source of views.cpp's kLaxModels.
+void angles(const Args& args) {
+  const phantom::Level level = *phantom::parseLevel(args.level);
+  phantom::StudyOptions options;
+  options.layout = phantom::Layout::kUkb;
+  options.level = level;
+  options.knobs = phantom::knobsForLevel(level);
+  options.phases = 1;
+  std::map<std::string, std::vector<double>> theta;
+  std::map<std::string, std::vector<double>> relative;  // to the 4CH of the same subject
+  for (int subject = 0; subject < args.subjects; ++subject) {
+    const phantom::PhantomStudy study = phantom::generateStudy(args.seed, subject, options);
+    geometry::Vec3 a;
+    for (const phantom::SeriesPlan& s : study.series) {
+      if (s.view == "sax") a = s.slices[0].plane.normal();
+    }
+    if (geometry::dot(a, geometry::Vec3{0.68, -0.61, -0.41}) < 0) a = -a;
+    const geometry::Vec3 ref1 = geometry::normalized(geometry::projectOntoPlane({0, 0, 1}, a));
+    const geometry::Vec3 ref2 = geometry::cross(a, ref1);
+    std::map<std::string, double> t;
+    for (const phantom::SeriesPlan& s : study.series) {
+      if (s.view == "sax" || s.view == "localizer") continue;
+      const geometry::Vec3 w = geometry::cross(a, s.slices[0].plane.normal());
+      double th = geometry::radToDeg(std::atan2(geometry::dot(w, ref2), geometry::dot(w, ref1)));
+      th = std::fmod(th + 360.0, 180.0);
+      t[s.view] = th;
+      theta[s.view].push_back(th);
+    }
+    for (const auto& [v, th] : t) {
+      double d = std::fmod(th - t["4ch"] + 360.0, 180.0);
+      relative[v].push_back(d);
+    }
+  }
+  const auto stats = [](const std::vector<double>& v, double& mean, double& sd) {
+    // circular mean on the doubled angle (lines are undirected)
+    double c = 0, s = 0;
+    for (const double x : v) {
+      c += std::cos(geometry::degToRad(2 * x));
+      s += std::sin(geometry::degToRad(2 * x));
+    }
+    mean = std::fmod(geometry::radToDeg(std::atan2(s, c)) / 2 + 180.0, 180.0);
+    double ss = 0;
+    for (const double x : v) {
+      double d = std::fmod(x - mean + 270.0, 180.0) - 90.0;
+      ss += d * d;
+    }
+    sd = std::sqrt(ss / static_cast<double>(v.size()));
+  };
+  for (const auto& [v, values] : theta) {
+    double m, sd, rm, rsd;
+    stats(values, m, sd);
+    stats(relative[v], rm, rsd);
+    std::printf("%s theta mean %.1f sd %.1f   relative to 4ch mean %.1f sd %.1f\n", v.c_str(), m,
+                sd, rm, rsd);
+  }
+}
+
+void speed(const Args& args) {
+  const phantom::Level level = *phantom::parseLevel(args.level);
+  phantom::StudyOptions options;
+  options.layout = phantom::Layout::kUkb;
+  options.level = level;
+  options.knobs = phantom::knobsForLevel(level);
+  options.phases = 50;
+  std::vector<testing::PhantomInput> inputs;
+  for (int subject = 0; subject < 20; ++subject) {
+    inputs.push_back(
+        testing::phantomInput(phantom::generateStudy(args.seed, subject, options), false));
+  }
+  curation::Options geometry_only;
+  geometry_only.misalignment = false;
+  const auto started = std::chrono::steady_clock::now();
+  int studies = 0;
+  std::size_t images = 0;
+  for (int round = 0; round < 10; ++round) {
+    for (const testing::PhantomInput& input : inputs) {
+      const curation::StudyCuration c =
+          curation::curateStudy(input.images, {}, geometry_only, nullptr);
+      ++studies;
+      images += input.images.size();
+    }
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  std::printf(
+      "geometry-only curation (in memory, 1 thread): %d ukb studies (%zu images) in %.2f s = %.0f "
+      "studies/s\n",
+      studies, images, seconds, studies / seconds);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Args args;
+  std::string only;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string flag = argv[i];
+    if (flag == "--subjects") args.subjects = std::atoi(argv[i + 1]);
+    if (flag == "--misalignment-subjects") args.misalignment_subjects = std::atoi(argv[i + 1]);
+    if (flag == "--seed") args.seed = std::strtoull(argv[i + 1], nullptr, 10);
+    if (flag == "--level") args.level = argv[i + 1];
+    if (flag == "--only") only = argv[i + 1];
+  }
+  if (only.empty() || only == "views") views(args);
+  if (only.empty() || only == "misalignment") misalignment(args);
+  if (only.empty() || only == "speed") speed(args);
+  if (only == "angles") angles(args);
+  return 0;
+}
