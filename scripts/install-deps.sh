@@ -9,7 +9,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git clang clang-format
   # libraries used by core/ and app/
   libdcmtk-dev dcmtk libcli11-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
-  libsqlite3-dev sqlite3 libssl-dev
+  libsqlite3-dev sqlite3 libssl-dev libpng-dev
   # tests and benchmarks (GNU time measures peak memory in bench/)
   libgtest-dev libgmock-dev time
   # tools nobody here wrote, used by the tests to check our output
