@@ -89,14 +89,14 @@ def clip_to_pixel_area(plane, origin, direction):
     return t0 < t1
 
 
-def line_heatmap(target, other, sigma_px):
-    """(heatmap float64 rows x cols, flag)."""
-    zeros = np.zeros((target.rows, target.cols))
+def trace_in_target(target, other):
+    """(flag, line): the trace of `other` in target pixel coordinates as a point (row, col) and a
+    unit direction (drow, dcol), or a flag and None."""
     if other is None:
-        return zeros, "view_missing"
+        return "view_missing", None
     line = intersection_line(target, other)
     if line is None:
-        return zeros, "planes_parallel"
+        return "planes_parallel", None
     x0, u = line
     r0, c0 = target.to_pixel(x0)
     r1, c1 = target.to_pixel(x0 + u)
@@ -104,7 +104,16 @@ def line_heatmap(target, other, sigma_px):
     length = math.hypot(dr, dc)
     dr, dc = dr / length, dc / length
     if not clip_to_pixel_area(target, (r0, c0), (dr, dc)):
-        return zeros, "line_misses_crop"
+        return "line_misses_crop", None
+    return "", (r0, c0, dr, dc)
+
+
+def line_heatmap(target, other, sigma_px):
+    """(heatmap float64 rows x cols, flag)."""
+    flag, line = trace_in_target(target, other)
+    if line is None:
+        return np.zeros((target.rows, target.cols)), flag
+    r0, c0, dr, dc = line
     rows = np.arange(target.rows, dtype=np.float64)
     cols = np.arange(target.cols, dtype=np.float64)
     # Perpendicular distance to the line in pixel-index units: |(p - p0) x dir|.
