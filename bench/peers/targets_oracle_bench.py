@@ -47,13 +47,6 @@ def arrays(target, other, _):
     return float(h[size // 2, size // 2])
 
 
-slot = np.empty((2, size, size), dtype=np.float32)
-row_index = np.arange(size, dtype=np.float32)
-col_index = np.arange(size, dtype=np.float32)
-row_term = np.empty(size, dtype=np.float32)
-col_term = np.empty(size, dtype=np.float32)
-
-
 def into(target, other, k):
     out = slot[k]
     flag, line = oracle.trace_in_target(target, other)
@@ -71,7 +64,15 @@ def into(target, other, k):
     return float(out[size // 2, size // 2])
 
 
+# As in targets_bench, the arrays path allocates and frees every heatmap, so with glibc's default
+# trimming both sides page-fault fresh memory per image; run both programs with
+# MALLOC_TRIM_THRESHOLD_ and MALLOC_MMAP_THRESHOLD_ set high to time them without that.
 rate, cpu_rate, passes, checksum = run(arrays)
+slot = np.empty((2, size, size), dtype=np.float32)
+row_index = np.arange(size, dtype=np.float32)
+col_index = np.arange(size, dtype=np.float32)
+row_term = np.empty(size, dtype=np.float32)
+col_term = np.empty(size, dtype=np.float32)
 into_rate, into_cpu_rate, into_passes, into_checksum = run(into)
 n = len(images)
 print(f"numpy oracle: {n} images x 2 channels, numpy {np.__version__}, 1 thread")
