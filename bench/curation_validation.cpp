@@ -248,6 +248,22 @@ void misalignment(const Args& args) {
       "mm\n",
       flagged_big, shifted_big, 100.0 * flagged_big / std::max(1, shifted_big), flagged_unshifted,
       unshifted, 100.0 * flagged_unshifted / std::max(1, unshifted), flagged_mid, mid);
+  // The same scores against other flag thresholds (mm), to choose the default.
+  for (const double threshold : {2.0, 2.5, 3.0, 3.5, 4.0}) {
+    int big = 0, big_flagged = 0, zero = 0, zero_flagged = 0;
+    for (std::size_t i = 0; i < truth.size(); ++i) {
+      if (truth[i] > 5.0) {
+        ++big;
+        big_flagged += score[i] > threshold ? 1 : 0;
+      } else if (truth[i] == 0.0) {
+        ++zero;
+        zero_flagged += score[i] > threshold ? 1 : 0;
+      }
+    }
+    std::printf("  threshold %.1f mm: %.1f %% of shifts > 5 mm flagged, %.1f %% of unshifted\n",
+                threshold, 100.0 * big_flagged / std::max(1, big),
+                100.0 * zero_flagged / std::max(1, zero));
+  }
   std::printf("  %.1f s (rendering 3 phases per plane included)\n\n", seconds);
 }
 

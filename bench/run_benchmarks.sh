@@ -51,4 +51,7 @@ MD
 import_section=$(bash "$root/bench/import_bench.sh" "$import_subjects")
 echo "$import_section"
 printf '\n%s\n' "$import_section" >> "$root/docs/benchmarks.md"
+curation_section=$(bash "$root/bench/curation_bench.sh")
+echo "$curation_section"
+printf '\n%s\n' "$curation_section" >> "$root/docs/benchmarks.md"
 echo "wrote docs/benchmarks.md"

@@ -125,7 +125,7 @@ struct CurateArgs {
   int jobs = 0;
   bool no_misalignment = false;
   double orientation_tolerance_deg = 0.5;
-  double flag_mm = 3.0;
+  double flag_mm = 2.5;
   std::string keep = "latest";
   bool json = false;
 };

@@ -25,7 +25,7 @@ struct Options {
   bool misalignment = true;                // score breath-hold misalignment (reads pixels)
   int misalignment_phases = 3;             // cine phases compared per crossing (evenly spread)
   double misalignment_search_mm = 10.0;    // largest displacement searched per direction
-  double misalignment_flag_mm = 3.0;       // flag a plane whose estimated displacement exceeds it
+  double misalignment_flag_mm = 2.5;       // flag a plane whose estimated displacement exceeds it
 };
 
 // A QA finding; stack/series/plane are indices into StudyCuration's vectors (-1 = none).
