@@ -138,6 +138,7 @@ struct TargetsArgs {
   double spacing_mm = 1.26;
   int size = 224;
   double sigma_px = 6.0;
+  std::vector<std::string> channels;  // views giving the heatmap channels; empty = default
   bool json = false;
 };
 
@@ -145,17 +146,17 @@ struct TargetsArgs {
 // SAX image its first 2CH and 4CH planes; for a long-axis image the other long-axis views; for a
 // knee plane the other two families (the plane of each family nearest to this image's centre).
 std::vector<std::pair<std::string, const curation::Plane*>> channelPlanes(
-    const curation::StudyCuration& study, int plane_index) {
+    const curation::StudyCuration& study, int plane_index, std::vector<std::string> wanted) {
   const curation::Plane& plane = study.planes[static_cast<std::size_t>(plane_index)];
   const std::string view = study.views[static_cast<std::size_t>(plane.series)].view;
-  std::vector<std::string> wanted;
-  if (view == "sax") wanted = {"2ch", "4ch"};
-  if (view == "2ch") wanted = {"3ch", "4ch"};
-  if (view == "3ch") wanted = {"2ch", "4ch"};
-  if (view == "4ch") wanted = {"2ch", "3ch"};
-  if (view == "sag") wanted = {"cor", "ax"};
-  if (view == "cor") wanted = {"sag", "ax"};
-  if (view == "ax") wanted = {"sag", "cor"};
+  static const std::map<std::string, std::vector<std::string>> kDefaults = {
+      {"sax", {"2ch", "4ch"}}, {"2ch", {"3ch", "4ch"}}, {"3ch", {"2ch", "4ch"}},
+      {"4ch", {"2ch", "3ch"}}, {"sag", {"cor", "ax"}},  {"cor", {"sag", "ax"}},
+      {"ax", {"sag", "cor"}}};
+  if (wanted.empty()) {
+    const auto it = kDefaults.find(view);
+    if (it != kDefaults.end()) wanted = it->second;
+  }
   const geometry::Vec3 centre = plane.geometry.centre();
   std::vector<std::pair<std::string, const curation::Plane*>> out;
   for (const std::string& w : wanted) {
@@ -216,7 +217,7 @@ int runTargets(const TargetsArgs& a) {
   const geometry::ImagePlane target = data::resampledPlane(plane.geometry, grid);
   const std::vector<float> resampled = data::resampleImage(pixels->values.data(), plane.geometry,
                                                            grid, data::Interpolation::kLinear);
-  const auto channels = channelPlanes(study, plane_index);
+  const auto channels = channelPlanes(study, plane_index, a.channels);
   std::vector<const geometry::ImagePlane*> others;
   for (const auto& [view, other] : channels) others.push_back(other ? &other->geometry : nullptr);
   const std::vector<data::LineHeatmap> heatmaps =
@@ -539,6 +540,11 @@ void addCurationCommands(CLI::App& app, int* exit_code) {
   tg->add_option("--sigma", t->sigma_px, "Heatmap ridge width (target pixels)")
       ->check(CLI::Range(0.5, 50.0))
       ->capture_default_str();
+  tg->add_option("--channels", t->channels,
+                 "Views giving the heatmap channels, in order (default: SAX -> 2ch 4ch; long axis "
+                 "-> the other long-axis views; knee -> the other two planes)")
+      ->delimiter(',')
+      ->check(CLI::IsMember(kViews));
   tg->add_flag("--json", t->json, "Print JSON");
   tg->callback([t, exit_code] { *exit_code = runTargets(*t); });
 }
