@@ -74,9 +74,16 @@ void printCurationSummary(const fs::path& catalog_file, const curation::CatalogC
 // Refuses to answer from a catalog nobody curated (the tables would just be empty).
 bool requireCurated(const catalog::Catalog& cat, const std::string& catalog_file, int* exit_code) {
   const catalog::Table runs = cat.curationRuns();
+  // A complete run, or a cancelled one that stored some studies (a run cancelled before its
+  // first batch stored nothing).
   bool complete = false;
   for (const auto& row : runs.rows) {
-    complete = complete || valueText(row[3]) == "complete" || valueText(row[3]) == "cancelled";
+    const std::string state = valueText(row[3]);
+    if (state == "complete") complete = true;
+    if (state == "cancelled") {
+      const nlohmann::json summary = nlohmann::json::parse(valueText(row[5]), nullptr, false);
+      if (summary.is_object() && summary.value("studies", 0) > 0) complete = true;
+    }
   }
   if (!complete) {
     spdlog::error("[not_curated] {} has no curation yet: run planelab-cli curate {}", catalog_file,
@@ -311,6 +318,14 @@ int runCurate(const fs::path& catalog_file, const curation::CatalogCurationOptio
   o.cancel = &cancel;
   ProgressBar bar("curate");
   const auto started = std::chrono::steady_clock::now();
+  // Ctrl-C reaches the workers at once (they check between studies), not only at batch ends.
+  std::atomic<bool> done{false};
+  std::thread watcher([&] {
+    while (!done.load()) {
+      if (InterruptGuard::cancelRequested()) cancel = true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  });
   curation::CatalogCurationSummary summary;
   const catalog::Status status = curation::curateCatalog(
       *cat, o, [] { return std::make_unique<DicomPixels>(); },
@@ -321,6 +336,8 @@ int runCurate(const fs::path& catalog_file, const curation::CatalogCurationOptio
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
       },
       &summary);
+  done = true;
+  watcher.join();
   bar.finish();
   *report = nlohmann::json::parse(curation::summaryJson(summary));
   (*report)["catalog"] = catalog_file.string();

@@ -119,7 +119,8 @@ catalog::Status curateCatalog(catalog::Catalog& catalog, const CatalogCurationOp
     status = catalog.writeCuration(summary.run, records);
     if (status.ok() && progress) progress({static_cast<int>(end), total});
   }
-  summary.cancelled = status.ok() && cancelled();
+  // Cancelled only when studies were left undone (a stop after the last batch changes nothing).
+  summary.cancelled = status.ok() && cancelled() && summary.studies < total;
   summary.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   const std::string state = !status.ok() ? "failed" : summary.cancelled ? "cancelled" : "complete";
