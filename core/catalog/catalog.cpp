@@ -84,25 +84,41 @@ std::int64_t Catalog::beginRun(const std::string& inputs_json, const std::string
   return run;
 }
 
-Status Catalog::finishRun(std::int64_t run, const std::string& state,
-                          const std::string& summary_json) {
-  return impl_->guard("write_failed", [&] {
+Status Catalog::Impl::finishRunRow(const std::string& table, const std::string& what,
+                                   std::int64_t run, const std::string& state,
+                                   const std::string& summary_json) {
+  return guard("write_failed", [&] {
     if (state != "complete" && state != "cancelled" && state != "failed") {
       return Status{"write_failed", "unknown run state '" + state + "'"};
     }
-    impl_->db
-        ->query(
-            "UPDATE import_runs SET state = ?2, summary_json = ?3, "
-            "finished_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?1")
+    db->query("UPDATE " + table +
+              " SET state = ?2, summary_json = ?3, "
+              "finished_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?1")
         .bind(1, run)
         .bind(2, state)
         .bind(3, summary_json)
         .run();
-    if (impl_->db->changes() == 0) {
-      return Status{"write_failed", "no import run " + std::to_string(run)};
+    if (db->changes() == 0) {
+      return Status{"write_failed", "no " + what + " run " + std::to_string(run)};
     }
     return Status{};
   });
+}
+
+Table Catalog::Impl::studyListing(std::string_view sql, const std::string& study_instance_uid) {
+  Table table;
+  guard("read_failed", [&] {
+    Query q = db->query(sql);
+    q.bind(1, study_instance_uid);
+    table = readTable(q);
+    return Status{};
+  });
+  return table;
+}
+
+Status Catalog::finishRun(std::int64_t run, const std::string& state,
+                          const std::string& summary_json) {
+  return impl_->finishRunRow("import_runs", "import", run, state, summary_json);
 }
 
 Status Catalog::writeBatch(std::int64_t run, const std::vector<FileRecord>& files,

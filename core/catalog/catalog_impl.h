@@ -6,6 +6,7 @@
 #include <memory>
 #include <new>
 #include <string>
+#include <string_view>
 
 #include "catalog/catalog.h"
 #include "catalog/sqlite_db.h"
@@ -30,6 +31,14 @@ struct Catalog::Impl {
     }
     return last_status;
   }
+
+  // Closes a run row of `table` (import_runs or curation_runs share the state, finished_at and
+  // summary_json columns): "write_failed" for an unknown state or run (`what` names the run kind).
+  Status finishRunRow(const std::string& table, const std::string& what, std::int64_t run,
+                      const std::string& state, const std::string& summary_json);
+
+  // A listing whose only parameter ?1 is a StudyInstanceUID ('' = every study).
+  Table studyListing(std::string_view sql, const std::string& study_instance_uid);
 };
 
 }  // namespace planelab::catalog

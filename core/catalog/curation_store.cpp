@@ -279,23 +279,7 @@ std::int64_t Catalog::beginCuration(const std::string& options_json, Status& sta
 
 Status Catalog::finishCuration(std::int64_t run, const std::string& state,
                                const std::string& summary_json) {
-  return impl_->guard("write_failed", [&] {
-    if (state != "complete" && state != "cancelled" && state != "failed") {
-      return Status{"write_failed", "unknown run state '" + state + "'"};
-    }
-    impl_->db
-        ->query(
-            "UPDATE curation_runs SET state = ?2, summary_json = ?3, "
-            "finished_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?1")
-        .bind(1, run)
-        .bind(2, state)
-        .bind(3, summary_json)
-        .run();
-    if (impl_->db->changes() == 0) {
-      return Status{"write_failed", "no curation run " + std::to_string(run)};
-    }
-    return Status{};
-  });
+  return impl_->finishRunRow("curation_runs", "curation", run, state, summary_json);
 }
 
 Status Catalog::writeCuration(std::int64_t run, const std::vector<StudyCurationRecord>& studies) {
@@ -331,60 +315,42 @@ Table Catalog::viewLabels(const Filters& filters) const {
 }
 
 Table Catalog::stacks(const std::string& study_instance_uid) const {
-  Table table;
-  impl_->guard("read_failed", [&] {
-    Query q = impl_->db->query(
-        "SELECT p.patient_id, st.study_instance_uid, sk.number AS stack, sk.view, "
-        "sk.slice_count, sk.series_count, sk.phase_count, sk.spacing_median_mm, "
-        "sk.spacing_min_mm, sk.spacing_max_mm, sk.in_plane_drift_mm, sk.frame_of_reference_uid, "
-        "sk.direction_x, sk.direction_y, sk.direction_z "
-        "FROM stacks AS sk JOIN studies AS st ON st.id = sk.study "
-        "JOIN patients AS p ON p.id = st.patient WHERE ?1 = '' OR st.study_instance_uid = ?1 "
-        "ORDER BY p.patient_id, st.study_instance_uid, sk.number");
-    q.bind(1, study_instance_uid);
-    table = readTable(q);
-    return Status{};
-  });
-  return table;
+  return impl_->studyListing(
+      "SELECT p.patient_id, st.study_instance_uid, sk.number AS stack, sk.view, "
+      "sk.slice_count, sk.series_count, sk.phase_count, sk.spacing_median_mm, "
+      "sk.spacing_min_mm, sk.spacing_max_mm, sk.in_plane_drift_mm, sk.frame_of_reference_uid, "
+      "sk.direction_x, sk.direction_y, sk.direction_z "
+      "FROM stacks AS sk JOIN studies AS st ON st.id = sk.study "
+      "JOIN patients AS p ON p.id = st.patient WHERE ?1 = '' OR st.study_instance_uid = ?1 "
+      "ORDER BY p.patient_id, st.study_instance_uid, sk.number",
+      study_instance_uid);
 }
 
 Table Catalog::planes(const std::string& study_instance_uid) const {
-  Table table;
-  impl_->guard("read_failed", [&] {
-    Query q = impl_->db->query(
-        "SELECT p.patient_id, st.study_instance_uid, pl.number AS plane, sk.number AS stack, "
-        "se.series_instance_uid, vl.view, i.sop_instance_uid, i.frame_number, pl.slice_index, "
-        "pl.location_mm, pl.relative_location_paper, pl.relative_location_anatomical, pl.kept, "
-        "pl.phase_count, pl.misalignment_mm, pl.misalignment_ncc, pl.misalignment_flag "
-        "FROM planes AS pl JOIN studies AS st ON st.id = pl.study "
-        "JOIN patients AS p ON p.id = st.patient JOIN series AS se ON se.id = pl.series "
-        "JOIN instances AS i ON i.id = pl.instance LEFT JOIN stacks AS sk ON sk.id = pl.stack "
-        "LEFT JOIN view_labels AS vl ON vl.series = pl.series "
-        "WHERE ?1 = '' OR st.study_instance_uid = ?1 "
-        "ORDER BY p.patient_id, st.study_instance_uid, pl.number");
-    q.bind(1, study_instance_uid);
-    table = readTable(q);
-    return Status{};
-  });
-  return table;
+  return impl_->studyListing(
+      "SELECT p.patient_id, st.study_instance_uid, pl.number AS plane, sk.number AS stack, "
+      "se.series_instance_uid, vl.view, i.sop_instance_uid, i.frame_number, pl.slice_index, "
+      "pl.location_mm, pl.relative_location_paper, pl.relative_location_anatomical, pl.kept, "
+      "pl.phase_count, pl.misalignment_mm, pl.misalignment_ncc, pl.misalignment_flag "
+      "FROM planes AS pl JOIN studies AS st ON st.id = pl.study "
+      "JOIN patients AS p ON p.id = st.patient JOIN series AS se ON se.id = pl.series "
+      "JOIN instances AS i ON i.id = pl.instance LEFT JOIN stacks AS sk ON sk.id = pl.stack "
+      "LEFT JOIN view_labels AS vl ON vl.series = pl.series "
+      "WHERE ?1 = '' OR st.study_instance_uid = ?1 "
+      "ORDER BY p.patient_id, st.study_instance_uid, pl.number",
+      study_instance_uid);
 }
 
 Table Catalog::findings(const std::string& study_instance_uid) const {
-  Table table;
-  impl_->guard("read_failed", [&] {
-    Query q = impl_->db->query(
-        "SELECT p.patient_id, st.study_instance_uid, f.key, f.severity, sk.number AS stack, "
-        "se.series_instance_uid, pl.number AS plane, f.message, f.detail "
-        "FROM qa_findings AS f JOIN studies AS st ON st.id = f.study "
-        "JOIN patients AS p ON p.id = st.patient LEFT JOIN stacks AS sk ON sk.id = f.stack "
-        "LEFT JOIN series AS se ON se.id = f.series LEFT JOIN planes AS pl ON pl.id = f.plane "
-        "WHERE ?1 = '' OR st.study_instance_uid = ?1 "
-        "ORDER BY p.patient_id, st.study_instance_uid, f.id");
-    q.bind(1, study_instance_uid);
-    table = readTable(q);
-    return Status{};
-  });
-  return table;
+  return impl_->studyListing(
+      "SELECT p.patient_id, st.study_instance_uid, f.key, f.severity, sk.number AS stack, "
+      "se.series_instance_uid, pl.number AS plane, f.message, f.detail "
+      "FROM qa_findings AS f JOIN studies AS st ON st.id = f.study "
+      "JOIN patients AS p ON p.id = st.patient LEFT JOIN stacks AS sk ON sk.id = f.stack "
+      "LEFT JOIN series AS se ON se.id = f.series LEFT JOIN planes AS pl ON pl.id = f.plane "
+      "WHERE ?1 = '' OR st.study_instance_uid = ?1 "
+      "ORDER BY p.patient_id, st.study_instance_uid, f.id",
+      study_instance_uid);
 }
 
 Table Catalog::imageIntersections(const std::string& sop_instance_uid, int frame_number) const {
@@ -408,23 +374,17 @@ Table Catalog::imageIntersections(const std::string& sop_instance_uid, int frame
 }
 
 Table Catalog::studyIntersections(const std::string& study_instance_uid) const {
-  Table table;
-  impl_->guard("read_failed", [&] {
-    Query q = impl_->db->query(
-        "SELECT st.study_instance_uid, a.number AS plane, avl.view, b.number AS other, "
-        "bvl.view AS other_view, x.angle_deg, x.crosses, x.start_col, x.start_row, x.end_col, "
-        "x.end_row, x.profile_ncc "
-        "FROM plane_intersections AS x JOIN planes AS a ON a.id = x.plane "
-        "JOIN planes AS b ON b.id = x.other JOIN studies AS st ON st.id = a.study "
-        "LEFT JOIN view_labels AS avl ON avl.series = a.series "
-        "LEFT JOIN view_labels AS bvl ON bvl.series = b.series "
-        "WHERE ?1 = '' OR st.study_instance_uid = ?1 "
-        "ORDER BY st.study_instance_uid, a.number, b.number");
-    q.bind(1, study_instance_uid);
-    table = readTable(q);
-    return Status{};
-  });
-  return table;
+  return impl_->studyListing(
+      "SELECT st.study_instance_uid, a.number AS plane, avl.view, b.number AS other, "
+      "bvl.view AS other_view, x.angle_deg, x.crosses, x.start_col, x.start_row, x.end_col, "
+      "x.end_row, x.profile_ncc "
+      "FROM plane_intersections AS x JOIN planes AS a ON a.id = x.plane "
+      "JOIN planes AS b ON b.id = x.other JOIN studies AS st ON st.id = a.study "
+      "LEFT JOIN view_labels AS avl ON avl.series = a.series "
+      "LEFT JOIN view_labels AS bvl ON bvl.series = b.series "
+      "WHERE ?1 = '' OR st.study_instance_uid = ?1 "
+      "ORDER BY st.study_instance_uid, a.number, b.number",
+      study_instance_uid);
 }
 
 Table Catalog::curationRuns() const {
