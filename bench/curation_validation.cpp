@@ -24,6 +24,7 @@
 
 #include "catalog/catalog.h"
 #include "curation/curate_catalog.h"
+#include "curation/curation_steps.h"
 #include "curation/phantom_input.h"
 #include "curation/study_curation.h"
 #include "phantom/rng.h"
@@ -40,6 +41,18 @@ struct Args {
   std::string level = "L2";
   int catalog_studies = 1000;
 };
+
+// The phantom options of a validation cohort at the level given on the command line.
+phantom::StudyOptions cohortOptions(const Args& args, phantom::Organ organ, phantom::Layout layout,
+                                    int phases) {
+  phantom::StudyOptions options;
+  options.organ = organ;
+  options.layout = layout;
+  options.level = *phantom::parseLevel(args.level);
+  options.knobs = phantom::knobsForLevel(options.level);
+  options.phases = phases;
+  return options;
+}
 
 using Confusion = std::map<std::string, std::map<std::string, int>>;
 
@@ -101,16 +114,11 @@ double saxLaxAccuracy(const Confusion& c) {
 }
 
 void views(const Args& args) {
-  const phantom::Level level = *phantom::parseLevel(args.level);
   for (const bool blank : {false, true}) {
     Confusion all;
     for (const phantom::Layout layout :
          {phantom::Layout::kDsb, phantom::Layout::kUkb, phantom::Layout::kQuirks}) {
-      phantom::StudyOptions options;
-      options.layout = layout;
-      options.level = level;
-      options.knobs = phantom::knobsForLevel(level);
-      options.phases = 2;
+      const phantom::StudyOptions options = cohortOptions(args, phantom::Organ::kHeart, layout, 2);
       for (int subject = 0; subject < args.subjects; ++subject) {
         const phantom::PhantomStudy study = phantom::generateStudy(args.seed, subject, options);
         const testing::PhantomInput input = testing::phantomInput(study, blank);
@@ -134,10 +142,8 @@ void views(const Args& args) {
   }
   // Knee: sagittal / coronal / axial.
   Confusion knee;
-  phantom::StudyOptions options;
-  options.organ = phantom::Organ::kKnee;
-  options.level = level;
-  options.knobs = phantom::knobsForLevel(level);
+  phantom::StudyOptions options = cohortOptions(args, phantom::Organ::kKnee, phantom::Layout::kDsb,
+                                                phantom::StudyOptions{}.phases);
   for (const phantom::Layout layout : {phantom::Layout::kDsb, phantom::Layout::kQuirks}) {
     options.layout = layout;
     for (int subject = 0; subject < args.subjects; ++subject) {
@@ -184,12 +190,8 @@ double spearman(const std::vector<double>& a, const std::vector<double>& b) {
 // Known shifts: long-axis views and half of the SAX slices unshifted, the other SAX slices
 // displaced by 1-10 mm in a random direction.
 void misalignment(const Args& args) {
-  const phantom::Level level = *phantom::parseLevel(args.level);
-  phantom::StudyOptions options;
-  options.layout = phantom::Layout::kUkb;
-  options.level = level;
-  options.knobs = phantom::knobsForLevel(level);
-  options.phases = 3;
+  phantom::StudyOptions options =
+      cohortOptions(args, phantom::Organ::kHeart, phantom::Layout::kUkb, 3);
   options.breath_hold_shifts = false;
   std::vector<double> truth, score;
   int shifted_big = 0, flagged_big = 0, unshifted = 0, flagged_unshifted = 0;
@@ -270,29 +272,21 @@ void misalignment(const Args& args) {
 // The rotation of each long-axis view about the long axis (theta, as views.cpp measures it) on
 // the phantom: the source of views.cpp's kLaxModels.
 void angles(const Args& args) {
-  const phantom::Level level = *phantom::parseLevel(args.level);
-  phantom::StudyOptions options;
-  options.layout = phantom::Layout::kUkb;
-  options.level = level;
-  options.knobs = phantom::knobsForLevel(level);
-  options.phases = 1;
+  const phantom::StudyOptions options =
+      cohortOptions(args, phantom::Organ::kHeart, phantom::Layout::kUkb, 1);
   std::map<std::string, std::vector<double>> theta;
   std::map<std::string, std::vector<double>> relative;  // to the 4CH of the same subject
   for (int subject = 0; subject < args.subjects; ++subject) {
     const phantom::PhantomStudy study = phantom::generateStudy(args.seed, subject, options);
-    geometry::Vec3 a;
+    geometry::Vec3 sax_normal;
     for (const phantom::SeriesPlan& s : study.series) {
-      if (s.view == "sax") a = s.slices[0].plane.normal();
+      if (s.view == "sax") sax_normal = s.slices[0].plane.normal();
     }
-    if (geometry::dot(a, geometry::Vec3{0.68, -0.61, -0.41}) < 0) a = -a;
-    const geometry::Vec3 ref1 = geometry::normalized(geometry::projectOntoPlane({0, 0, 1}, a));
-    const geometry::Vec3 ref2 = geometry::cross(a, ref1);
+    const curation::LongAxisFrame frame = curation::LongAxisFrame::fromSaxNormal(sax_normal);
     std::map<std::string, double> t;
     for (const phantom::SeriesPlan& s : study.series) {
       if (s.view == "sax" || s.view == "localizer") continue;
-      const geometry::Vec3 w = geometry::cross(a, s.slices[0].plane.normal());
-      double th = geometry::radToDeg(std::atan2(geometry::dot(w, ref2), geometry::dot(w, ref1)));
-      th = std::fmod(th + 360.0, 180.0);
+      const double th = frame.rotationDeg(s.slices[0].plane.normal());
       t[s.view] = th;
       theta[s.view].push_back(th);
     }
@@ -339,11 +333,8 @@ void catalogRate(const Args& args, int study_count) {
     return;
   }
   const std::int64_t run = cat->beginRun("[]", "{}", status);
-  phantom::StudyOptions options;
-  options.layout = phantom::Layout::kUkb;
-  options.level = *phantom::parseLevel(args.level);
-  options.knobs = phantom::knobsForLevel(options.level);
-  options.phases = 25;
+  const phantom::StudyOptions options =
+      cohortOptions(args, phantom::Organ::kHeart, phantom::Layout::kUkb, 25);
   std::size_t images = 0;
   const auto fill_started = std::chrono::steady_clock::now();
   // 20 distinct plans, repeated under new UIDs (plan generation is not what is measured).
@@ -412,12 +403,8 @@ void catalogRate(const Args& args, int study_count) {
 }
 
 void speed(const Args& args) {
-  const phantom::Level level = *phantom::parseLevel(args.level);
-  phantom::StudyOptions options;
-  options.layout = phantom::Layout::kUkb;
-  options.level = level;
-  options.knobs = phantom::knobsForLevel(level);
-  options.phases = 50;
+  const phantom::StudyOptions options =
+      cohortOptions(args, phantom::Organ::kHeart, phantom::Layout::kUkb, 50);
   std::vector<testing::PhantomInput> inputs;
   for (int subject = 0; subject < 20; ++subject) {
     inputs.push_back(

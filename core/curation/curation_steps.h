@@ -9,6 +9,21 @@
 
 namespace planelab::curation {
 
+// Base -> apex of the left ventricle in patient LPS for the mean pose of ~700 Kaggle DSB studies
+// (reference/PHANTOM.md 1.2). Any real SAX normal is within ~45 degrees of it, so it decides the
+// sign of the SAX stack direction.
+constexpr geometry::Vec3 kBaseToApex{0.68, -0.61, -0.41};
+
+// Rotations about the long axis, measured in the SAX plane: `axis` is the SAX normal signed base
+// -> apex, ref1 the patient's head direction projected onto the plane (anterior, -y, when the
+// axis is nearly head-feet), ref2 = axis x ref1.
+struct LongAxisFrame {
+  geometry::Vec3 axis, ref1, ref2;
+  static LongAxisFrame fromSaxNormal(const geometry::Vec3& sax_normal);
+  // Angle of a long-axis plane's trace in the SAX plane from ref1 towards ref2, in [0, 180).
+  double rotationDeg(const geometry::Vec3& plane_normal) const;
+};
+
 // planes.cpp: images -> planes (one per image position of a series, phases ordered), series
 // fields, frame-of-reference groups, localizer series; findings for unusable geometry and
 // missing or mismatching frames of reference.

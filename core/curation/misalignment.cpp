@@ -256,13 +256,13 @@ void scoreMisalignment(StudyCuration& study, const Options& options, PixelSource
       }
     }
   }
-  // Store the as-acquired agreement on both directions of the crossing.
+  // Store the as-acquired agreement on both directions of the crossing (pairs are scored with
+  // a < b).
+  std::map<std::pair<int, int>, double> ncc0;
+  for (const PairResult& r : pairs) ncc0[{r.a, r.b}] = r.ncc0;
   for (Intersection& x : study.intersections) {
-    for (const PairResult& r : pairs) {
-      if ((r.a == x.plane && r.b == x.other) || (r.b == x.plane && r.a == x.other)) {
-        x.profile_ncc = r.ncc0;
-      }
-    }
+    const auto it = ncc0.find({std::min(x.plane, x.other), std::max(x.plane, x.other)});
+    if (it != ncc0.end()) x.profile_ncc = it->second;
   }
   // Per plane: d minimising sum_i |W_i (d - e_i)|^2, W_i = I - (1 - w) u u^T (the along-line
   // component weighted by w), e_i = the measured displacement against crossing i.

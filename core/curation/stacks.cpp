@@ -15,11 +15,6 @@ namespace {
 
 using geometry::Vec3;
 
-// Base -> apex of the left ventricle in patient LPS for the mean pose of ~700 Kaggle DSB studies
-// (reference/PHANTOM.md 1.2): the SAX stack is ordered along it. Any real SAX normal is within
-// ~45 degrees of it, so its sign is never in doubt.
-constexpr Vec3 kBaseToApex{0.68, -0.61, -0.41};
-
 std::string mm(double value) {
   char text[32];
   std::snprintf(text, sizeof text, "%.2f", value);
@@ -200,8 +195,8 @@ void finishStack(StudyCuration& study, int index, const Options& options) {
                        {}, index);
     }
     // Relative slice locations over the kept planes; superseded repeats get their location's.
-    double lo = kept.empty() ? 0.0 : plane(kept.front()).location_mm;
-    double hi = plane(kept.back()).location_mm;
+    const double lo = plane(kept.front()).location_mm;
+    const double hi = plane(kept.back()).location_mm;
     const auto paper = [&](int p) {
       return -geometry::dot(plane(p).geometry.normal(), plane(p).geometry.position_mm);
     };

@@ -102,7 +102,7 @@ void assignLongAxisViews(const std::vector<LaxCandidate>& candidates,
     return cost;
   };
 
-  double best = 1e300, second = 1e300;
+  double best = 1e300;
   std::vector<int> best_choice;
   std::vector<int> choice(n);
   // Per candidate: the best cost with it labelled differently from the winner.
@@ -121,11 +121,8 @@ void assignLongAxisViews(const std::vector<LaxCandidate>& candidates,
     const double cost = costOf(choice);
     all.emplace_back(cost, choice);
     if (cost < best) {
-      second = best;
       best = cost;
       best_choice = choice;
-    } else if (cost < second) {
-      second = cost;
     }
   }
   for (const auto& [cost, ch] : all) {
@@ -152,32 +149,21 @@ void heartGeometryViews(const StudyCuration& study, std::vector<std::string>& pl
     plane_view[static_cast<std::size_t>(p)] = "sax";
     plane_confidence[static_cast<std::size_t>(p)] = sax.planes.size() >= 5 ? 0.99 : 0.9;
   }
-  // Base -> apex, as finishStacks will orient it.
-  Vec3 a = study.planes[static_cast<std::size_t>(sax.planes.front())].geometry.normal();
-  if (geometry::dot(a, Vec3{0.68, -0.61, -0.41}) < 0.0) a = -a;
+  const Plane& sax_first = study.planes[static_cast<std::size_t>(sax.planes.front())];
+  const int sax_group = study.series[static_cast<std::size_t>(sax_first.series)].group;
+  const LongAxisFrame frame = LongAxisFrame::fromSaxNormal(sax_first.geometry.normal());
   Vec3 centre;
   for (const int p : sax.planes)
     centre += study.planes[static_cast<std::size_t>(p)].geometry.centre();
   centre = centre / static_cast<double>(sax.planes.size());
-  Vec3 ref1 = geometry::projectOntoPlane({0.0, 0.0, 1.0}, a);
-  if (geometry::norm(ref1) < 0.1) ref1 = geometry::projectOntoPlane({0.0, -1.0, 0.0}, a);
-  ref1 = geometry::normalized(ref1);
-  const Vec3 ref2 = geometry::cross(a, ref1);
 
   // One representative plane per candidate series (its middle plane).
   std::map<int, std::vector<int>> by_series;
   for (std::size_t p = 0; p < study.planes.size(); ++p) {
     const Plane& plane = study.planes[p];
     const SeriesInfo& s = study.series[static_cast<std::size_t>(plane.series)];
-    if (s.localizer || plane.stack == 0 ||
-        s.group != study
-                       .series[static_cast<std::size_t>(
-                           study.planes[static_cast<std::size_t>(sax.planes.front())].series)]
-                       .group) {
-      continue;
-    }
-    const double angle = geometry::angleBetweenPlanesDeg(
-        plane.geometry, study.planes[static_cast<std::size_t>(sax.planes.front())].geometry);
+    if (s.localizer || plane.stack == 0 || s.group != sax_group) continue;
+    const double angle = geometry::angleBetweenPlanesDeg(plane.geometry, sax_first.geometry);
     if (angle < kLaxMinAngleDeg) {
       plane_view[p] = "other";
       plane_confidence[p] = 0.6;
@@ -189,7 +175,8 @@ void heartGeometryViews(const StudyCuration& study, std::vector<std::string>& pl
 
   // The long axis: the line along `a` that the candidate planes share (least squares in the SAX
   // mid-plane, weakly pulled to the SAX stack's centre).
-  const Vec3 e1 = ref1, e2 = ref2;
+  const Vec3& e1 = frame.ref1;
+  const Vec3& e2 = frame.ref2;
   double m11 = 1e-3, m12 = 0.0, m22 = 1e-3, b1 = 0.0, b2 = 0.0;
   std::vector<std::pair<int, const Plane*>> reps;
   for (const auto& [series, planes] : by_series) {
@@ -208,29 +195,23 @@ void heartGeometryViews(const StudyCuration& study, std::vector<std::string>& pl
   const Vec3 axis_point =
       centre + e1 * ((m22 * b1 - m12 * b2) / det) + e2 * ((m11 * b2 - m12 * b1) / det);
 
+  // Planes off the long axis stay lax_other; the others are told apart by their rotation.
   std::vector<LaxCandidate> candidates;
-  std::vector<int> candidate_series;
   for (const auto& [series, rep] : reps) {
     const Vec3 m = rep->geometry.normal();
-    const double distance = std::abs(geometry::dot(m, axis_point - rep->geometry.position_mm));
-    std::string view = "lax_other";
-    if (distance <= kAxisDistanceMm) {
-      const Vec3 w = geometry::cross(a, m);
-      double theta = geometry::radToDeg(std::atan2(geometry::dot(w, ref2), geometry::dot(w, ref1)));
-      theta = std::fmod(theta + 360.0, 180.0);
-      candidates.push_back({series, theta});
-      candidate_series.push_back(series);
-    }
     for (const int p : by_series[series]) {
-      plane_view[static_cast<std::size_t>(p)] = view;
+      plane_view[static_cast<std::size_t>(p)] = "lax_other";
       plane_confidence[static_cast<std::size_t>(p)] = 0.6;
+    }
+    if (std::abs(geometry::dot(m, axis_point - rep->geometry.position_mm)) <= kAxisDistanceMm) {
+      candidates.push_back({series, frame.rotationDeg(m)});
     }
   }
   std::vector<std::string> views;
   std::vector<double> confidence;
   assignLongAxisViews(candidates, views, confidence);
   for (std::size_t i = 0; i < candidates.size(); ++i) {
-    for (const int p : by_series[candidate_series[i]]) {
+    for (const int p : by_series[candidates[i].series]) {
       plane_view[static_cast<std::size_t>(p)] = views[i];
       plane_confidence[static_cast<std::size_t>(p)] = confidence[i];
     }
@@ -257,6 +238,23 @@ bool isLongAxis(const std::string& view) {
 }
 
 }  // namespace
+
+LongAxisFrame LongAxisFrame::fromSaxNormal(const Vec3& sax_normal) {
+  LongAxisFrame f;
+  f.axis = geometry::dot(sax_normal, kBaseToApex) < 0.0 ? -sax_normal : sax_normal;
+  Vec3 ref1 = geometry::projectOntoPlane({0.0, 0.0, 1.0}, f.axis);
+  if (geometry::norm(ref1) < 0.1) ref1 = geometry::projectOntoPlane({0.0, -1.0, 0.0}, f.axis);
+  f.ref1 = geometry::normalized(ref1);
+  f.ref2 = geometry::cross(f.axis, f.ref1);
+  return f;
+}
+
+double LongAxisFrame::rotationDeg(const Vec3& plane_normal) const {
+  const Vec3 w = geometry::cross(axis, plane_normal);  // the trace direction in the SAX plane
+  const double theta =
+      geometry::radToDeg(std::atan2(geometry::dot(w, ref2), geometry::dot(w, ref1)));
+  return std::fmod(theta + 360.0, 180.0);
+}
 
 std::string descriptionView(const std::string& raw, Organ organ) {
   const std::string t = normalizedText(raw);
