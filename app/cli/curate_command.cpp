@@ -382,8 +382,7 @@ void addCurationCommands(CLI::App& app, int* exit_code) {
   cur->callback([c, exit_code] {
     curation::CatalogCurationOptions options;
     options.study_instance_uid = c->study;
-    options.jobs =
-        c->jobs > 0 ? c->jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    options.jobs = c->jobs;
     options.study.misalignment = !c->no_misalignment;
     options.study.orientation_tolerance_deg = c->orientation_tolerance_deg;
     options.study.misalignment_flag_mm = c->flag_mm;

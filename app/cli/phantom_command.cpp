@@ -1,11 +1,9 @@
 #include "app/cli/phantom_command.h"
 
-#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
-#include <thread>
 
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
@@ -265,9 +263,7 @@ void addPhantomCommands(CLI::App& app, int* exit_code) {
       if (*exit_code == kExitOk) {
         if (!demo->json) std::printf("\ncurating %s\n", catalog_file.string().c_str());
         curation::CatalogCurationOptions curate;
-        curate.jobs = demo->threads > 0
-                          ? demo->threads
-                          : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+        curate.jobs = demo->threads;
         nlohmann::json curate_report;
         *exit_code = runCurate(catalog_file, curate, demo->json, &curate_report);
         report["curate"] = curate_report;

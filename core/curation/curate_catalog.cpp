@@ -77,7 +77,8 @@ catalog::Status curateCatalog(catalog::Catalog& catalog, const CatalogCurationOp
 
   const int total = static_cast<int>(studies.size());
   const std::size_t batch = static_cast<std::size_t>(std::max(1, options.batch_studies));
-  const unsigned jobs = static_cast<unsigned>(std::max(1, options.jobs));
+  const unsigned jobs = options.jobs > 0 ? static_cast<unsigned>(options.jobs)
+                                         : std::max(1u, std::thread::hardware_concurrency());
   std::vector<std::unique_ptr<PixelSource>> sources(jobs);
   if (pixels && options.study.misalignment) {
     for (auto& source : sources) source = pixels();

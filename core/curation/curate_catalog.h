@@ -16,7 +16,7 @@ namespace planelab::curation {
 struct CatalogCurationOptions {
   Options study;
   std::string study_instance_uid;  // empty: every study
-  int jobs = 1;                    // worker threads
+  int jobs = 1;                    // worker threads; 0 = all cores
   int batch_studies = 64;          // studies per transaction
   const std::atomic<bool>* cancel = nullptr;
 };
