@@ -10,6 +10,9 @@ packages=(
   # libraries used by core/ and app/
   libdcmtk-dev dcmtk libcli11-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
   libsqlite3-dev sqlite3 libssl-dev libpng-dev
+  # LibTorch 1.13 (CPU) for core/data, nn, train; Python PyTorch on the same LibTorch for checks
+  # and speed comparisons
+  libtorch-dev python3-torch
   # tests and benchmarks (GNU time measures peak memory in bench/)
   libgtest-dev libgmock-dev time
   # tools nobody here wrote, used by the tests to check our output
