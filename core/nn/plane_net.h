@@ -15,8 +15,8 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json_fwd.hpp>
 #include <torch/torch.h>
+#include <nlohmann/json_fwd.hpp>
 
 namespace planelab::nn {
 
@@ -83,7 +83,7 @@ TORCH_MODULE(PlaneNet);
 enum class TransferScope { kEncoder, kEncoderDecoder };
 
 struct TransferReport {
-  std::vector<std::string> transferred;          // names copied
+  std::vector<std::string> transferred;           // names copied
   std::vector<std::string> skipped_not_in_scope;  // e.g. decoder tensors under kEncoder, heads
   std::vector<std::string> skipped_shape;         // same name, different shape
   std::vector<std::string> missing_in_source;     // in scope in the target, absent in the source
