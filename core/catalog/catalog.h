@@ -155,6 +155,11 @@ class Catalog {
   Table studyIntersections(const std::string& study_instance_uid) const;
   Table curationRuns() const;
 
+  // --- Labels (label_store.cpp) ---
+  // Every label frame of a study whose image is in the catalog (the resolved label_frames
+  // instance link), ordered by instance, segment number, SEG file and SEG frame.
+  std::vector<LabelFrameRef> labelFramesOfStudy(std::int64_t study) const;
+
  private:
   struct Impl;
   explicit Catalog(std::unique_ptr<Impl> impl);

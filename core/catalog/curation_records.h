@@ -111,6 +111,20 @@ struct FindingRow {
   std::string detail;
 };
 
+// One labelled image frame of a study (label_frames linked to an instance): where its mask is.
+// A SEG frame holds one segment; an image labelled by several segments has several refs.
+struct LabelFrameRef {
+  std::int64_t instance_id = 0;  // the labelled image (instances.id)
+  int frame_number = 0;          // its frame (0 = single-frame image)
+  std::string seg_file;          // path of the DICOM SEG file
+  bool seg_file_missing = false;
+  std::string label_set_uid;      // SOPInstanceUID of the SEG
+  std::string segmentation_type;  // BINARY | FRACTIONAL
+  int seg_frame = 0;              // 1-based frame in the SEG
+  int segment_number = 0;         // SegmentNumber (ReferencedSegmentNumber)
+  std::string segment_label;      // SegmentLabel ('' when the segment is not described)
+};
+
 struct StudyCurationRecord {
   std::int64_t study_id = 0;
   std::vector<StackRow> stacks;
