@@ -24,7 +24,7 @@ namespace planelab::data {
 
 struct AugmentOptions {
   bool enabled = false;
-  double rotation_deg = 15.0;  // uniform in [-r, r]
+  double rotation_deg = 15.0;               // uniform in [-r, r]
   double scale_min = 0.9, scale_max = 1.1;  // isotropic zoom about the image centre
   // Mirror along columns / rows with probability 0.5 each. Off for the heart by default: a mirror
   // turns a right-handed anatomy into a left-handed one. Knee planes allow the left-right flip.
@@ -32,7 +32,7 @@ struct AugmentOptions {
   bool flip_rows = false;
   double intensity_scale = 0.1;  // x' = x * (1 + U(-s, s)) + U(-shift, shift)
   double intensity_shift = 0.1;
-  double gamma = 0.0;  // 0 = off; else gamma in [1/(1+g), 1+g] on min-max rescaled intensities
+  double gamma = 0.0;     // 0 = off; else gamma in [1/(1+g), 1+g] on min-max rescaled intensities
   double noise_sd = 0.0;  // additive Gaussian noise SD (normalised units)
 };
 
@@ -40,8 +40,8 @@ struct AugmentOptions {
 struct BatchContent {
   bool heatmaps = false;  // plan.heatmap_views channels
   bool location = false;
-  bool labels = false;    // segmentation maps
-  bool classes = false;   // subject class index
+  bool labels = false;   // segmentation maps
+  bool classes = false;  // subject class index
 };
 
 // How an epoch is drawn: every sample once, or (ML-RECIPE §2, the paper's sampler) one random

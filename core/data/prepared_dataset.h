@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json_fwd.hpp>
+#include <nlohmann/json.hpp>  // DatasetInfo::source is a json by value
 
 #include "data/preprocessing_plan.h"
 #include "geometry/image_plane.h"
@@ -34,8 +34,8 @@ struct SubjectPlane {
 };
 
 struct Subject {
-  std::string id;         // PatientID (pseudonymised if the catalog is)
-  std::string study_uid;  // StudyInstanceUID
+  std::string id;           // PatientID (pseudonymised if the catalog is)
+  std::string study_uid;    // StudyInstanceUID
   std::string class_label;  // e.g. the phantom's pathology group; "" when none
   std::vector<SubjectPlane> planes;
 };
@@ -45,7 +45,7 @@ struct Sample {
   int plane = -1;    // index into that subject's planes
   int phase = 0;     // cine phase index (0-based, TriggerTime order)
   int phase_count = 1;
-  bool ed = false;   // labelled end-diastole / end-systole frame (when known)
+  bool ed = false;  // labelled end-diastole / end-systole frame (when known)
   bool es = false;
   int slice_count = 0;  // kept slices in the plane's stack (0 = not in a stack)
   // Relative location in the plane's stack per plan.location_mode; empty when the stack has a

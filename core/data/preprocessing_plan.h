@@ -32,8 +32,8 @@ std::string phaseSelectionName(PhaseSelection selection);
 struct PreprocessingPlan {
   static constexpr int kVersion = 1;
   int version = kVersion;
-  std::string organ = "heart";  // heart | knee
-  TargetGrid grid;              // 1.26 mm, 224 px (ML-RECIPE §4.3)
+  std::string organ = "heart";                          // heart | knee
+  TargetGrid grid;                                      // 1.26 mm, 224 px (ML-RECIPE §4.3)
   Interpolation interpolation = Interpolation::kCubic;  // images; labels always nearest
   Normalisation normalisation = Normalisation::kZScore;
   // Views whose planes become samples (network inputs), e.g. {"sax"}; knee {"sag","cor","ax"}.

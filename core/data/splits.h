@@ -23,7 +23,7 @@ struct SplitFile {
   double val_fraction = 0.0;
   double test_fraction = 0.0;
   std::vector<std::string> train, val, test;  // subject ids, each sorted
-  std::string dataset_hash;  // the dataset the split was drawn for (informational)
+  std::string dataset_hash;                   // the dataset the split was drawn for (informational)
 
   nlohmann::json toJson() const;
   static SplitFile fromJson(const nlohmann::json& json);  // throws "[invalid_split] ..."
