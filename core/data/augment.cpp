@@ -5,6 +5,12 @@
 
 namespace planelab::data {
 
+Rng sampleRng(std::uint64_t seed, int epoch, std::int64_t position) {
+  constexpr std::uint64_t kTagSample = 0x53414D504CULL;  // "SAMPL"
+  return Rng::derive(
+      seed, {kTagSample, static_cast<std::uint64_t>(epoch), static_cast<std::uint64_t>(position)});
+}
+
 AugmentDraw drawAugmentation(const AugmentOptions& options, Rng& rng) {
   AugmentDraw d;
   const double angle_deg = rng.uniform(-options.rotation_deg, options.rotation_deg);

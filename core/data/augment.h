@@ -26,6 +26,10 @@ struct AugmentDraw {
 };
 AugmentDraw drawAugmentation(const AugmentOptions& options, Rng& rng);
 
+// The random stream of the sample at `position` of `epoch` (loader seed): its first draws are
+// drawAugmentation's, then the noise.
+Rng sampleRng(std::uint64_t seed, int epoch, std::int64_t position);
+
 // The map from augmented (output) pixel coordinates (u' = col, v' = row) to the stored image's:
 //   u = c + m00 (u' - c) + m01 (v' - c),  v = c + m10 (u' - c) + m11 (v' - c),  c = (size-1)/2.
 // Forward (stored -> augmented): p' = c + s R F (p - c), F = diag(flip_cols ? -1 : 1,

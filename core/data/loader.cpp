@@ -17,10 +17,9 @@ namespace planelab::data {
 namespace {
 
 // Tags of the derived random streams (arbitrary constants, part of the reproducibility contract).
-constexpr std::uint64_t kTagOrder = 0x4F52444552ULL;   // "ORDER": epoch permutation
-constexpr std::uint64_t kTagPick = 0x5049434BULL;      // "PICK": one sample per subject
-constexpr std::uint64_t kTagSample = 0x53414D504CULL;  // "SAMPL": per-sample augmentation
-constexpr std::uint64_t kTagBatch = 0x4241544348ULL;   // "BATCH": Batch::seed
+constexpr std::uint64_t kTagOrder = 0x4F52444552ULL;  // "ORDER": epoch permutation
+constexpr std::uint64_t kTagPick = 0x5049434BULL;     // "PICK": one sample per subject
+constexpr std::uint64_t kTagBatch = 0x4241544348ULL;  // "BATCH": Batch::seed
 
 std::uint64_t u64(std::int64_t v) {
   return static_cast<std::uint64_t>(v);
@@ -171,7 +170,7 @@ Batch buildBatch(const PreparedDataset& ds, const Context& ctx,
     const auto slot = static_cast<std::size_t>(i);
     float* image = images + slot * pixels;
 
-    Rng rng = Rng::derive(o.seed, {kTagSample, e, u64(first_position + i)});
+    Rng rng = sampleRng(o.seed, epoch, first_position + i);
     PixelAffine map;
     map.centre = (size - 1) / 2.0;
     AugmentDraw draw;

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -86,6 +87,8 @@ struct SyntheticOptions {
   bool with_lax = true;      // 2CH + 4CH planes (planes 0 and 1 when present)
   bool lax_samples = false;  // the LAX planes become samples too (views sax,2ch,4ch)
   std::vector<std::string> classes = {"a", "b"};  // class of subject i: classes[i % n]
+  // Image of a sample (default testImage(size, number)); number = its index in the dataset.
+  std::function<std::vector<float>(const Subject&, const Sample&, int number)> image;
 };
 
 inline PreprocessingPlan syntheticPlan(const SyntheticOptions& o) {
@@ -106,6 +109,9 @@ inline std::shared_ptr<const PreparedDataset> writeSynthetic(const std::filesyst
   writer.setSource({{"kind", "test"}});
   int sample_number = 0;
   const auto labels = testLabels(o.size);
+  const auto imageOf = [&](const Subject& subject, const Sample& sample, int number) {
+    return o.image ? o.image(subject, sample, number) : testImage(o.size, number);
+  };
   for (int s = 0; s < o.subjects; ++s) {
     Subject subject;
     subject.id = "S" + std::to_string(100 + s);
@@ -130,7 +136,7 @@ inline std::shared_ptr<const PreparedDataset> writeSynthetic(const std::filesyst
         Sample sample;
         sample.subject = index;
         sample.plane = p;
-        writer.addSample(sample, testImage(o.size, sample_number++), {});
+        writer.addSample(sample, imageOf(subject, sample, sample_number++), {});
       }
     }
     for (int k = 0; k < o.slices; ++k) {
@@ -144,7 +150,7 @@ inline std::shared_ptr<const PreparedDataset> writeSynthetic(const std::filesyst
         if (o.slices > 1) sample.relative_location = static_cast<double>(k) / (o.slices - 1);
         sample.sop_instance_uid = "1.2.3." + std::to_string(s) + "." + std::to_string(k);
         sample.frame_number = ph + 1;
-        writer.addSample(sample, testImage(o.size, sample_number++),
+        writer.addSample(sample, imageOf(subject, sample, sample_number++),
                          ph % 2 == 1 ? labels : std::vector<std::uint8_t>{});
       }
     }
