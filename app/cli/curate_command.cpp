@@ -13,6 +13,7 @@
 #include <spdlog/spdlog.h>
 
 #include "app/cli/cli_common.h"
+#include "app/cli/dicom_sources.h"
 #include "app/cli/png_image.h"
 #include "app/cli/progress_bar.h"
 #include "data/pretext_targets.h"
@@ -27,20 +28,6 @@ namespace {
 
 const std::set<std::string> kViews = {"sax",       "2ch",   "3ch", "4ch", "lax_other",
                                       "localizer", "other", "sag", "cor", "ax"};
-
-// Pixels for the misalignment score, read from the catalog's DICOM files.
-class DicomPixels : public curation::PixelSource {
- public:
-  std::optional<curation::PixelData> load(const curation::PlaneImage& image) override {
-    std::string key, message;
-    auto pixels = dicom::readPixels(image.file_path, image.frame_number, &key, &message);
-    if (!pixels) {
-      spdlog::debug("[{}] {}: {}", key, image.file_path, message);
-      return std::nullopt;
-    }
-    return curation::PixelData{pixels->rows, pixels->cols, std::move(pixels->values)};
-  }
-};
 
 void printCurationSummary(const fs::path& catalog_file, const curation::CatalogCurationSummary& s) {
   std::printf("curation run %lld: %d studies, %d planes, %d stacks, %d intersections (%.1f s)\n",

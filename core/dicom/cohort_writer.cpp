@@ -105,6 +105,7 @@ CohortSummary writeCohort(const CohortRequest& request,
   };
 
   nlohmann::json subjects = nlohmann::json::array();
+  std::vector<std::string> groups;  // per finished subject
   for (std::size_t k = 0; k < studies.size() && !summary.cancelled; ++k) {
     const phantom::PhantomStudy& study = studies[k];
     const fs::path dir = request.out / kDicomFolder / study.patient.id;
@@ -139,6 +140,7 @@ CohortSummary writeCohort(const CohortRequest& request,
     summary.seg_files += s.seg_files;
     summary.bytes += s.bytes;
     summary.subjects.push_back(s);
+    groups.push_back(study.cardiac_truth ? study.cardiac_truth->group : std::string());
     subjects.push_back(
         {{"patient_id", s.patient_id},
          {"organ", s.organ},
@@ -151,6 +153,19 @@ CohortSummary writeCohort(const CohortRequest& request,
          {"bytes", s.bytes}});
   }
 
+  // Class labels of the finished subjects (planelab-cli prepare --class-labels): the cardiac
+  // pathology group; knees have none (empty).
+  {
+    std::ofstream csv(request.out / "subjects.csv");
+    csv << "patient_id,group\n";
+    for (std::size_t k = 0; k < summary.subjects.size(); ++k) {
+      csv << summary.subjects[k].patient_id << ',' << groups[k] << '\n';
+    }
+    if (!csv && summary.ok()) {
+      summary.status = WriteStatus::failure("write_failed",
+                                            "cannot write subjects.csv in " + request.out.string());
+    }
+  }
   nlohmann::json cohort = {{"generator", "planelab phantom"},
                            {"request", requestJson(request)},
                            {"complete", summary.ok() && !summary.cancelled},

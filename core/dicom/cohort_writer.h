@@ -2,6 +2,7 @@
 //   <out>/dicom/<PatientID>/...      MR images and labels/ (DICOM SEG): only DICOM, ready to import
 //   <out>/truth/<PatientID>.json     exact ground truth (written last: marks a complete subject)
 //   <out>/cohort.json                the request and the finished subjects
+//   <out>/subjects.csv               patient_id,group of the finished subjects (class labels)
 #pragma once
 
 #include <cstdint>

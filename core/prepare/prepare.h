@@ -30,14 +30,30 @@ struct LabelMap {
 };
 
 // Where labels come from: DICOM SEG frames linked in the catalog (read through DCMTK, in
-// core/dicom) or the phantom's ground truth.
+// core/dicom) or the phantom's ground truth. The catalog source's LabelSource and PixelSource are
+// called from every worker thread at once: they must be thread-safe.
 class LabelSource {
  public:
   virtual ~LabelSource() = default;
-  // Names of the label values, index = value ({"background", ...}).
+  // Names of the label values, index = value ({"background", ...}). The dataset's label_names are
+  // the union by name (first seen first), so values of different sources are remapped by name.
   virtual std::vector<std::string> labelNames() const = 0;
-  // Empty when the image has no labels.
+  // Empty when the image has no labels (or they cannot be read).
   virtual std::optional<LabelMap> load(const curation::PlaneImage& image) = 0;
+  // Whether the image has labels, without loading them (ED/ES phase selection asks for every
+  // phase of a plane). The default loads.
+  virtual bool hasLabels(const curation::PlaneImage& image) { return load(image).has_value(); }
+};
+
+// A PixelSource that can say why an image could not be read: the summary then counts skipped
+// images by that key (DicomPixels: pixel_reader's keys); other sources count "unreadable_image".
+class KeyedPixelSource : public curation::PixelSource {
+ public:
+  virtual std::optional<curation::PixelData> load(const curation::PlaneImage& image,
+                                                  std::string* error_key) = 0;
+  std::optional<curation::PixelData> load(const curation::PlaneImage& image) override {
+    return load(image, nullptr);
+  }
 };
 
 struct Progress {
@@ -67,8 +83,15 @@ struct PrepareSummary {
   bool cancelled = false;  // nothing is left behind then (no dataset.json)
 };
 
-// Catalog source. `studies`: catalog study ids (empty = all). Pixels through `pixels`
-// (DicomPixels in the CLI), labels through `labels` (may be null).
+// Catalog source. `studies`: catalog study ids (empty = all), prepared in the given order (all:
+// StudyInstanceUID order). Pixels through `pixels` (DicomPixels in the CLI), labels through
+// `labels` (may be null). The catalog is only read on the calling thread, before the workers
+// start. Subject id = PatientID; class label = options.class_labels[PatientID].
+//
+// Both sources throw std::runtime_error with a message starting with a bracketed key:
+// "[dataset_exists]", "[cannot_write]" (DatasetWriter), "[unknown_study]" (an id not in the
+// catalog), "[catalog_read_failed]". Unreadable images are skipped and counted, not fatal. The
+// output is byte-identical for any number of jobs.
 PrepareSummary prepareFromCatalog(const catalog::Catalog& catalog,
                                   const std::vector<std::int64_t>& studies,
                                   curation::PixelSource& pixels, LabelSource* labels,
@@ -84,5 +107,17 @@ struct PhantomCohort {
 };
 PrepareSummary prepareFromPhantom(const PhantomCohort& cohort, const std::string& out_folder,
                                   const PrepareOptions& options);
+
+// The catalog images an import of the phantom cohort's DICOM files would store for `study`
+// (header values as core/dicom writes them: DS values rounded as in the files, TriggerTime,
+// AcquisitionTime, CardiacNumberOfImages, ...). Instance ids are 1.. in catalog order (series
+// number, instance number); `keys` (if given) receives (series, slice, phase) per instance id.
+struct PhantomImageKey {
+  int series = 0;
+  int slice = 0;
+  int phase = 0;
+};
+std::vector<catalog::StudyImage> phantomStudyImages(const phantom::PhantomStudy& study,
+                                                    std::map<std::int64_t, PhantomImageKey>* keys);
 
 }  // namespace planelab::prepare
