@@ -437,7 +437,7 @@ void DatasetWriter::finish() {
     if (rc != 0) m.fail((m.folder / name).string());
   }
   try {
-    writeFileSynced(m.tmp(kJsonName), toJson(m.info).dump(1) + "\n");
+    writeFileSynced(m.tmp(kJsonName), toJson(m.info).dump() + "\n");  // compact: large cohorts
   } catch (...) {
     m.removeTemporaries();
     m.finished = true;

@@ -4,9 +4,11 @@
 #include <sys/resource.h>
 
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <stdexcept>
 
 #include "data/random.h"
@@ -255,6 +257,25 @@ TEST(DatasetWriter, WriteErrorLeavesNoDatasetJson) {
   EXPECT_TRUE(startsWith(error, "[cannot_write]")) << error;
   EXPECT_FALSE(fs::exists(dir / "dataset.json"));
   EXPECT_TRUE(fs::is_empty(dir));
+}
+
+// The numpy.memmap reader of docs/prepared-dataset.md reads what the writer wrote (skipped when
+// the system Python has no numpy).
+TEST(PreparedDataset, NumpyMemmapReadsIt) {
+  const fs::path dir = freshTempDir("dataset_numpy");
+  writeSynthetic(dir, SyntheticOptions{});
+  const std::string python = PLANELAB_SYSTEM_PYTHON;
+  if (std::system((python + " -c 'import numpy' > /dev/null 2>&1").c_str()) != 0) {
+    GTEST_SKIP() << "no numpy in " << python;
+  }
+  const fs::path out = dir / "python.out";
+  const std::string command = python + " " + PLANELAB_TESTS_DATA_DIR + "/read_prepared.py " +
+                              dir.string() + " > " + out.string() + " 2>&1";
+  const int rc = std::system(command.c_str());
+  std::ifstream in(out);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(rc, 0) << text;
+  EXPECT_EQ(text, "ok\n");
 }
 
 }  // namespace
