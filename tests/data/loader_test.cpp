@@ -483,6 +483,40 @@ TEST_F(LoaderTest, FlipsMirrorImageLabelsAndHeatmaps) {
   EXPECT_GT(kept, 0);
 }
 
+// planes_parallel -> invalid channel; line_misses_crop -> a valid all-zero target.
+TEST_F(LoaderTest, ParallelPlaneInvalidMissedCropValid) {
+  const fs::path dir = testing::freshTempDir("loader_parallel");
+  SyntheticOptions so;
+  {
+    DatasetWriter writer(dir.string(), testing::syntheticPlan(so), true);
+    Subject subject;
+    subject.id = "P";
+    const int n = so.size;
+    const double sp = so.spacing;
+    subject.planes.push_back(  // "2ch" parallel to the SAX plane (another axial slice)
+        {testing::gridPlane({0, 0, 20}, {1, 0, 0}, {0, 1, 0}, n, sp), "2ch", -1, -1});
+    subject.planes.push_back(  // "4ch" crossing the SAX plane far outside its crop
+        {testing::laxPlane(0.0, {0, 500, 0}, n, sp), "4ch", -1, -1});
+    subject.planes.push_back(
+        {testing::gridPlane({0, 0, 0}, {1, 0, 0}, {0, 1, 0}, n, sp), "sax", 0, 0});
+    writer.addSubject(subject);
+    Sample sample;
+    sample.subject = 0;
+    sample.plane = 2;
+    writer.addSample(sample, testing::testImage(n, 0), {});
+    writer.finish();
+  }
+  const auto ds = PreparedDataset::open(dir.string());
+  LoaderOptions o = fullContent(1);
+  for (const bool augment : {false, true}) {
+    o.augment.enabled = augment;
+    const Batch b = loadSamples(*ds, {0}, o, 0, 0);
+    EXPECT_EQ(b.heatmap_valid[0][0].item<float>(), 0.0f);
+    EXPECT_EQ(b.heatmap_valid[0][1].item<float>(), 1.0f);
+    EXPECT_EQ(b.heatmaps.abs().max().item<float>(), 0.0f);
+  }
+}
+
 TEST_F(LoaderTest, RejectsBadArguments) {
   const auto ds =
       testing::writeSynthetic(testing::freshTempDir("loader_bad_args"), SyntheticOptions{});
