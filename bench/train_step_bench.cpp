@@ -2,7 +2,7 @@
 // the same network and step in plain PyTorch (bench/peers/train_step_peer.py), same settings,
 // same process run one after the other; prints C++ images/s, Python images/s and C++/Python.
 //   train_step_bench [--threads N] [--repeats R] [--paper] [--json] [--device cpu|cuda]
-//                    [--python PATH] [--peer PATH] [--no-peer]
+//                    [--python PATH] [--peer PATH] [--no-peer] [--only NAME]
 // Configurations: base 8 size 96 batch 16; base 16 size 128 batch 16; with --paper also the
 // paper's network (base 64, 224 px, batch 20; 2 steps after 1 warm-up). Each side is measured
 // R times, alternating, and its best rate is kept (other load on the machine only slows a run).
@@ -77,6 +77,7 @@ int main(int argc, char** argv) {
   std::string device = "cpu";
   std::string python = "/usr/bin/python3";  // Debian's, which has python3-torch
   std::string peer = PLANELAB_TRAIN_STEP_PEER;
+  std::string only;  // run just the configuration with this name
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     const auto value = [&]() -> std::string {
@@ -102,9 +103,11 @@ int main(int argc, char** argv) {
       peer = value();
     } else if (arg == "--no-peer") {
       with_peer = false;
+    } else if (arg == "--only") {
+      only = value();
     } else {
       std::cerr << "usage: train_step_bench [--threads N] [--repeats R] [--paper] [--json] "
-                   "[--device cpu|cuda] [--python PATH] [--peer PATH] [--no-peer]\n";
+                   "[--device cpu|cuda] [--python PATH] [--peer PATH] [--no-peer] [--only NAME]\n";
       return 2;
     }
   }
@@ -128,7 +131,18 @@ int main(int argc, char** argv) {
   };
   add("base8-96px-b16", 8, 96, 16, 10, 2);
   add("base16-128px-b16", 16, 128, 16, 5, 1);
-  if (paper) add("paper-base64-224px-b20", 64, 224, 20, 2, 1);
+  if (paper || only == "paper-base64-224px-b20") add("paper-base64-224px-b20", 64, 224, 20, 2, 1);
+  if (!only.empty()) {
+    std::vector<Config> kept;
+    for (const auto& c : configs) {
+      if (c.name == only) kept.push_back(c);
+    }
+    if (kept.empty()) {
+      std::cerr << "--only: no configuration named " << only << "\n";
+      return 2;
+    }
+    configs = kept;
+  }
 
   nlohmann::json rows = nlohmann::json::array();
   bool failed = false;
