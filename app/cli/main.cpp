@@ -7,6 +7,7 @@
 #include "app/cli/import_command.h"
 #include "app/cli/phantom_command.h"
 #include "app/cli/prepare_command.h"
+#include "app/cli/train_command.h"
 #include "app/version.h"
 
 int main(int argc, char** argv) {
@@ -21,6 +22,7 @@ int main(int argc, char** argv) {
   planelab::cli::addImportCommands(app, &exit_code);
   planelab::cli::addCurationCommands(app, &exit_code);
   planelab::cli::addPrepareCommand(app, &exit_code);
+  planelab::cli::addTrainingCommands(app, &exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }

@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "data/prepared_dataset.h"
+#include "data/preprocess.h"
 #include "data/target_grid.h"
 #include "prepare/study_pipeline.h"
 
@@ -60,52 +61,6 @@ std::vector<int> selectPhases(int n, const std::vector<bool>& labelled,
       break;
     }
   }
-  return out;
-}
-
-// Value at fraction q (0..1) of the sorted values (linear between order statistics).
-float percentile(std::vector<float>& values, double q) {
-  if (values.empty()) return 0.0f;
-  const double position = q * static_cast<double>(values.size() - 1);
-  const std::size_t lo = static_cast<std::size_t>(std::floor(position));
-  const std::size_t hi = std::min(lo + 1, values.size() - 1);
-  std::nth_element(values.begin(), values.begin() + static_cast<long>(lo), values.end());
-  const float a = values[lo];
-  float b = a;
-  if (hi != lo) b = *std::min_element(values.begin() + static_cast<long>(lo) + 1, values.end());
-  return static_cast<float>(a + (b - a) * (position - static_cast<double>(lo)));
-}
-
-std::vector<float> normalisedImage(const curation::PixelData& source,
-                                   const geometry::ImagePlane& plane,
-                                   const data::PreprocessingPlan& plan) {
-  if (plan.normalisation == data::Normalisation::kPercentile) {
-    // Clip to the source's [0.5, 99.5] percentiles, resample, scale to [0, 1] (clamped: cubic
-    // interpolation may overshoot).
-    std::vector<float> sorted = source.values;
-    const float lo = percentile(sorted, 0.005);
-    const float hi = percentile(sorted, 0.995);
-    std::vector<float> clipped = source.values;
-    for (float& v : clipped) v = std::clamp(v, lo, hi);
-    std::vector<float> out =
-        data::resampleImage(clipped.data(), plane, plan.grid, plan.interpolation);
-    const float range = hi - lo;
-    for (float& v : out) {
-      v = range > 0.0f ? std::clamp((v - lo) / range, 0.0f, 1.0f) : 0.0f;
-    }
-    return out;
-  }
-  std::vector<float> out =
-      data::resampleImage(source.values.data(), plane, plan.grid, plan.interpolation);
-  // z-score over the resampled image (padding included), in double.
-  double sum = 0.0;
-  for (const float v : out) sum += v;
-  const double mean = out.empty() ? 0.0 : sum / static_cast<double>(out.size());
-  double squares = 0.0;
-  for (const float v : out) squares += (v - mean) * (v - mean);
-  const double sd = out.empty() ? 0.0 : std::sqrt(squares / static_cast<double>(out.size()));
-  const double scale = sd < 1e-6 ? 1.0 : 1.0 / sd;  // a flat image is only centred
-  for (float& v : out) v = static_cast<float>((v - mean) * scale);
   return out;
 }
 
@@ -233,7 +188,7 @@ StudyResult prepareStudy(const StudyInput& input, curation::PixelSource& pixels,
         s.ed = k == labelled_phases[0];
         s.es = k == labelled_phases[1];
       }
-      out.image = normalisedImage(*source, plane.geometry, plan);
+      out.image = data::preprocessImage(source->values, plane.geometry, plan);
       if (labelled[static_cast<std::size_t>(k)]) {
         const std::optional<LabelMap> map = labels->load(image);
         if (map && map->rows == plane.geometry.rows && map->cols == plane.geometry.cols &&
