@@ -133,8 +133,8 @@ TrainConfig configFromJson(const nlohmann::json& json) {
     try {
       // The config names the trunk; the task sets the heads (trainer.cpp), so head fields here
       // are placeholders: parse with one head, then clear them all.
-      for (const char* head : {"heatmap_channels", "segmentation_classes",
-                               "classification_classes", "restoration_channels"})
+      for (const char* head : {"heatmap_channels", "segmentation_classes", "classification_classes",
+                               "restoration_channels"})
         merged[head] = 0;
       merged["location"] = true;
       c.network = nn::NetworkConfig::fromJson(merged);
