@@ -21,7 +21,8 @@ struct StepBenchmarkOptions {
 
 struct StepBenchmarkResult {
   double images_per_s = 0.0;
-  double seconds_per_step = 0.0;
+  double seconds_per_step = 0.0;   // mean over the timed steps
+  double best_images_per_s = 0.0;  // from the fastest timed step (robust to load from others)
   std::int64_t parameters = 0;
   int threads = 0;
   std::string device;  // the device actually used
