@@ -10,6 +10,7 @@
 
 #include "app/cli/cli_common.h"
 #include "app/cli/curate_command.h"
+#include "app/cli/demo_training.h"
 #include "app/cli/import_command.h"
 #include "app/cli/progress_bar.h"
 #include "dicom/cohort_writer.h"
@@ -220,21 +221,24 @@ void addPhantomCommands(CLI::App& app, int* exit_code) {
 
   auto demo = std::make_shared<PhantomArgs>();
   demo->out = "demo-output";
-  demo->phases = 12;
+  demo->phases = 10;
+  demo->quality = "fast";
   CLI::App* dcmd = app.add_subcommand(
       "demo",
-      "The main job on the embedded default data: 3 cardiac + 2 knee phantom subjects as DICOM, "
-      "imported into a catalog and curated (stacks, views, intersections, QA)");
+      "The main job on the embedded default data: 16 cardiac + 2 knee phantom subjects as DICOM, "
+      "imported into a catalog and curated (stacks, views, intersections, QA); then the cardiac "
+      "studies are prepared, pretrained on (multitask) and fine-tuned with 2 labelled subjects, "
+      "from the pretrained network and from scratch");
   dcmd->add_option("--out", demo->out, "Output folder (must be new or empty)")
       ->capture_default_str();
   addCommonOptions(dcmd, *demo);
   dcmd->callback([demo, exit_code] {
     dicom::CohortRequest r = baseRequest(*demo);
-    r.parts.push_back({studyOptions(*demo, phantom::Organ::kHeart), 3});
+    r.parts.push_back({studyOptions(*demo, phantom::Organ::kHeart), 16});
     r.parts.push_back({studyOptions(*demo, phantom::Organ::kKnee), 2});
     if (!demo->json) {
       std::printf(
-          "PlaneLab demo: 3 cardiac cine studies (DSB layout, level L2, %d phases) and 2 knee "
+          "PlaneLab demo: 16 cardiac cine studies (DSB layout, level L2, %d phases) and 2 knee "
           "studies\n",
           demo->phases);
     }
@@ -267,6 +271,18 @@ void addPhantomCommands(CLI::App& app, int* exit_code) {
         nlohmann::json curate_report;
         *exit_code = runCurate(catalog_file, curate, demo->json, &curate_report);
         report["curate"] = curate_report;
+      }
+      // Then train: prepare, pretrain, fine-tune pretrained vs scratch.
+      if (*exit_code == kExitOk) {
+        DemoTrainingOptions training;
+        training.out = r.out;
+        training.catalog_file = catalog_file;
+        training.subjects_csv = r.out / "subjects.csv";
+        training.threads = demo->threads;
+        training.json = demo->json;
+        nlohmann::json training_report;
+        *exit_code = runDemoTraining(training, &training_report);
+        report["training"] = training_report;
       }
       if (!demo->json) {
         std::printf(

@@ -295,6 +295,10 @@ int runPrepare(const PrepareArgs& a, const CLI::App& cmd) {
 
 }  // namespace
 
+std::map<std::string, std::string> readClassLabelsFile(const std::string& file) {
+  return readClassLabels(file);
+}
+
 void addPrepareCommand(CLI::App& app, int* exit_code) {
   auto a = std::make_shared<PrepareArgs>();
   CLI::App* cmd = app.add_subcommand(

@@ -130,8 +130,10 @@ class CliObserver : public train::Observer {
   ProgressBar bar_;
 };
 
-// Runs training with Ctrl-C -> cancel between iterations (the last finished epoch stays resumable).
-int runAndReport(const train::TrainConfig& config, bool resume, bool json) {
+}  // namespace
+
+int runTrainingCli(const train::TrainConfig& config, bool resume, bool json,
+                   train::RunResult* result_out, bool print_summary) {
   const InterruptGuard interrupt;
   train::Control control;
   std::atomic<bool> done{false};
@@ -166,9 +168,9 @@ int runAndReport(const train::TrainConfig& config, bool resume, bool json) {
       {"best_metric", result.best_metric ? nlohmann::json(*result.best_metric) : nlohmann::json()}};
   if (!result.message.empty()) summary["message"] = result.message;
   if (!result.evaluation.is_null()) summary["evaluation"] = result.evaluation;
-  if (json) {
+  if (print_summary && json) {
     std::printf("%s\n", summary.dump(2).c_str());
-  } else if (result.status == "completed") {
+  } else if (print_summary && result.status == "completed") {
     std::printf("run %s: %d epochs, best %s %.4f at epoch %d\n", result.run_dir.c_str(),
                 result.epochs_done, result.selection_metric.c_str(),
                 result.best_metric.value_or(NAN), result.best_epoch + 1);
@@ -185,6 +187,7 @@ int runAndReport(const train::TrainConfig& config, bool resume, bool json) {
         test.contains("restoration_mse"))
       std::printf("test: %s\n", test.dump().c_str());
   }
+  if (result_out) *result_out = result;
   if (result.status == "cancelled") {
     spdlog::warn("[cancelled] stopped by the user after epoch {}; continue with --resume {}",
                  result.epochs_done, result.run_dir);
@@ -197,11 +200,13 @@ int runAndReport(const train::TrainConfig& config, bool resume, bool json) {
   return kExitOk;
 }
 
+namespace {
+
 int trainVerb(const std::string& task, const TrainFlags& f, const nlohmann::json& extra) {
   try {
     if (!f.resume.empty()) {
       train::TrainConfig config = train::loadRunConfig(f.resume);
-      return runAndReport(config, true, f.json);
+      return runTrainingCli(config, true, f.json);
     }
     nlohmann::json j = readConfigFile(f.config_file);
     if (task != "pretrain" && !j.contains("task")) j["task"] = task;
@@ -216,7 +221,7 @@ int trainVerb(const std::string& task, const TrainFlags& f, const nlohmann::json
     const auto config = train::configFromJson(j);
     if (config.dataset.empty()) throw std::invalid_argument("[invalid_config] --dataset is needed");
     if (config.out.empty()) throw std::invalid_argument("[invalid_config] --out is needed");
-    return runAndReport(config, false, f.json);
+    return runTrainingCli(config, false, f.json);
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());
     return kExitFailed;
