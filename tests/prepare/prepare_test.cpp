@@ -3,6 +3,8 @@
 // z-scored images), determinism across job counts, cancel, refusals, knees.
 #include "prepare/prepare.h"
 
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -25,7 +27,8 @@ fs::path freshTempDir(const std::string& name) {
   const char* env = std::getenv("PLANELAB_TEST_TMP");
   const fs::path root =
       env != nullptr ? fs::path(env) : fs::temp_directory_path() / "planelab-test";
-  const fs::path dir = root / "prepare" / name;
+  // Per process: CTest runs the tests of one suite in parallel processes.
+  const fs::path dir = root / "prepare" / (name + "-" + std::to_string(::getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
   return dir;

@@ -2,6 +2,8 @@
 // loss decreases, a run stopped after epoch k and resumed ends with the weights of the
 // uninterrupted run, fine-tuning reports which tensors it transferred, the plan check refuses a
 // mismatched pretrained run, and a NaN loss stops the run with a clear key.
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -20,7 +22,8 @@ namespace fs = std::filesystem;
 
 fs::path root() {
   const char* dir = std::getenv("PLANELAB_TEST_TMP");
-  return fs::path(dir ? dir : "/tmp") / "trainer";
+  // Per process: CTest runs each test in its own process, two at a time.
+  return fs::path(dir ? dir : "/tmp") / "trainer" / std::to_string(::getpid());
 }
 
 data::PreprocessingPlan smallPlan(double spacing_mm) {
