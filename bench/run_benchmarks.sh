@@ -54,4 +54,7 @@ printf '\n%s\n' "$import_section" >> "$root/docs/benchmarks.md"
 curation_section=$(bash "$root/bench/curation_bench.sh")
 echo "$curation_section"
 printf '\n%s\n' "$curation_section" >> "$root/docs/benchmarks.md"
+training_section=$(bash "$root/bench/training_bench.sh")
+echo "$training_section"
+printf '\n%s\n' "$training_section" >> "$root/docs/benchmarks.md"
 echo "wrote docs/benchmarks.md"

@@ -7,22 +7,8 @@
 set -euo pipefail
 cli=$1 work=$2 py=$3 tools=$4
 rm -rf "$work" && mkdir -p "$work"
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "$0")/expect.sh"
 chk() { "$py" "$tools/check_curation.py" "$@"; }
-# expect RC KEY CMD...: CMD exits RC, and says [KEY] on stderr (KEY empty: no key expected);
-# its stdout is left in $work/out.txt.
-expect() {
-  local want=$1 key=$2 rc
-  shift 2
-  set +e
-  "$@" > "$work/out.txt" 2> "$work/err.txt"
-  rc=$?
-  set -e
-  [ "$rc" -eq "$want" ] || fail "$*: exit $rc, expected $want; stderr: $(cat "$work/err.txt")"
-  if [ -n "$key" ]; then
-    grep -q "\[$key\]" "$work/err.txt" || fail "$*: no [$key] on stderr: $(cat "$work/err.txt")"
-  fi
-}
 # view_of VIEWS_JSON SERIES_UID: "view/source" of one series in views --json.
 view_of() {
   "$py" -c 'import json, sys

@@ -7,21 +7,7 @@
 set -euo pipefail
 cli=$1 work=$2 py=$3
 rm -rf "$work" && mkdir -p "$work"
-fail() { echo "FAIL: $*" >&2; exit 1; }
-# expect RC KEY CMD...: CMD exits RC and says [KEY] on stderr (KEY empty: none expected); its
-# stdout is left in $work/out.txt.
-expect() {
-  local want=$1 key=$2 rc
-  shift 2
-  set +e
-  "$@" > "$work/out.txt" 2> "$work/err.txt"
-  rc=$?
-  set -e
-  [ "$rc" -eq "$want" ] || fail "$*: exit $rc, expected $want; stderr: $(tail -5 "$work/err.txt")"
-  if [ -n "$key" ]; then
-    grep -q "\[$key\]" "$work/err.txt" || fail "$*: no [$key] on stderr: $(tail -5 "$work/err.txt")"
-  fi
-}
+source "$(dirname "$0")/expect.sh"
 
 "$cli" phantom --organ heart --subjects 6 --seed 31 --phases 4 --labels ed-es --quality fast \
   --threads 2 --out "$work/cohort" > /dev/null || fail "phantom"
