@@ -6,8 +6,10 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -214,6 +216,44 @@ TEST(Trainer, RefusesAMismatchedPlanUnlessAllowed) {
   fs::remove_all(ft.out);
   ft.finetune.allow_plan_mismatch = true;
   EXPECT_EQ(runTraining(ft, {}).status, "completed");
+}
+
+// Pauses at the first iteration; another thread resumes it after a while.
+class PauseOnce : public Observer {
+ public:
+  explicit PauseOnce(Control* control) : control_(control) {}
+  void iteration(const IterationEvent& e) override {
+    if (e.step == 1) {
+      control_->pause = true;
+      paused_at_ = std::chrono::steady_clock::now();
+    }
+    if (e.step == 2) resumed_after_ = std::chrono::steady_clock::now() - paused_at_;
+  }
+  std::chrono::steady_clock::duration resumed_after_{};
+
+ private:
+  Control* control_;
+  std::chrono::steady_clock::time_point paused_at_;
+};
+
+TEST(Trainer, PauseHoldsBetweenIterationsUntilResumed) {
+  auto c = tinyConfig("pretrain", "pause");
+  c.epochs = 1;
+  Control control;
+  PauseOnce observer(&control);
+  RunOptions options;
+  options.control = &control;
+  options.observer = &observer;
+  std::thread resumer([&] {
+    while (!control.pause) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    control.pause = false;
+  });
+  const auto result = runTraining(c, options);
+  resumer.join();
+  EXPECT_EQ(result.status, "completed");
+  // The second iteration ran only after the pause was lifted (~300 ms later).
+  EXPECT_GE(observer.resumed_after_, std::chrono::milliseconds(250));
 }
 
 TEST(Trainer, ExistingRunAndNothingToResumeAreRefused) {
