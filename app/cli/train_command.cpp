@@ -236,7 +236,7 @@ int evaluateVerb(const std::string& run, const std::string& checkpoint, const st
       std::printf("%s\n", result.dump(2).c_str());
     } else {
       std::printf("%s (%s checkpoint, epoch %d) on the %s split:\n", run.c_str(),
-                  checkpoint.c_str(), result["epoch"].get<int>() + 1, part.c_str());
+                  checkpoint.c_str(), result["epoch"].get<int>(), part.c_str());
       for (const auto& [key, value] : result["metrics"].items())
         std::printf("  %-24s %s\n", key.c_str(), value.dump().c_str());
     }

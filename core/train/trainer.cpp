@@ -644,7 +644,7 @@ RunResult runTraining(const TrainConfig& requested, const RunOptions& options) {
   // Final evaluation of the best checkpoint on the test split (and validation, complete).
   loadCheckpoint((run_dir / "checkpoints" / "best.pt").string(), net, nullptr, device);
   eval_options.hd95 = true;
-  nlohmann::json evaluation = {{"checkpoint", "best"}, {"epoch", state.best_epoch}};
+  nlohmann::json evaluation = {{"checkpoint", "best"}, {"epoch", state.best_epoch + 1}};
   evaluation["test"] = evaluatePart(net, *dataset, parts.test, task, config, eval_options);
   evaluation["val"] = evaluatePart(net, *dataset, parts.val, task, config, eval_options);
   writeJson(run_dir / "evaluation.json", evaluation);
@@ -680,7 +680,7 @@ nlohmann::json evaluateRun(const std::string& run_dir, const std::string& checkp
   EvaluationOptions o;
   o.device = device;
   nlohmann::json out = {
-      {"run", run_dir}, {"checkpoint", checkpoint}, {"epoch", model.epoch}, {"part", part}};
+      {"run", run_dir}, {"checkpoint", checkpoint}, {"epoch", model.epoch + 1}, {"part", part}};
   out["metrics"] = evaluatePart(model.net, *dataset, samples, task, config, o);
   return out;
 }
