@@ -333,7 +333,7 @@ void addPrepareCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--location-mode", a->location_mode,
                   "Relative slice location: anatomical or paper")
       ->capture_default_str();
-  cmd->add_option("--plan", a->plan_file,
+  cmd->add_option("--plan,--config", a->plan_file,
                   "Preprocessing plan JSON (or a dataset.json); the flags above override it");
   cmd->add_option("--class-labels", a->class_labels,
                   "CSV with a header line and PatientID,label rows (a phantom cohort's "

@@ -19,6 +19,7 @@
 #include "app/version.h"
 #include "data/splits.h"
 #include "nn/step_benchmark.h"
+#include "train/config_json.h"
 #include "train/predict.h"
 #include "train/trainer.h"
 
@@ -228,6 +229,25 @@ int trainVerb(const std::string& task, const TrainFlags& f, const nlohmann::json
   }
 }
 
+// --config for evaluate and predict: a JSON object with the flags' names (without "--", "_" for
+// "-"); a flag given on the command line wins. Strict like the training config.
+class VerbConfig {
+ public:
+  VerbConfig(const std::string& file, const std::string& verb)
+      : json_(readConfigFile(file)), reader_(json_, verb) {}
+  template <class T>
+  void apply(const char* key, CLI::Option* flag, T& value) {
+    T from_file = value;
+    reader_.get(key, from_file);
+    if (flag->count() == 0) value = from_file;
+  }
+  void finish() const { reader_.finish(); }
+
+ private:
+  nlohmann::json json_;
+  train::JsonReader reader_;
+};
+
 int evaluateVerb(const std::string& run, const std::string& checkpoint, const std::string& part,
                  const std::string& dataset, bool json) {
   try {
@@ -409,32 +429,75 @@ void addTrainingCommands(CLI::App& app, int* exit_code) {
 
   // evaluate
   auto* evaluate = app.add_subcommand("evaluate", "Evaluate a run's checkpoint on a split");
-  static std::string eval_run, eval_checkpoint = "best", eval_part = "test", eval_dataset;
+  static std::string eval_run, eval_checkpoint = "best", eval_part = "test", eval_dataset,
+                               eval_config;
   static bool eval_json = false;
-  evaluate->add_option("run", eval_run, "Run folder")->required();
-  evaluate->add_option("--checkpoint", eval_checkpoint, "best | last");
-  evaluate->add_option("--part", eval_part, "train | val | test");
-  evaluate->add_option("--dataset", eval_dataset,
-                       "Another prepared dataset with the same plan (default: the run's)");
+  auto* e_run = evaluate->add_option("run", eval_run, "Run folder");
+  auto* e_checkpoint = evaluate->add_option("--checkpoint", eval_checkpoint, "best | last");
+  auto* e_part = evaluate->add_option("--part", eval_part, "train | val | test");
+  auto* e_dataset =
+      evaluate->add_option("--dataset", eval_dataset,
+                           "Another prepared dataset with the same plan (default: the run's)");
+  evaluate->add_option("--config", eval_config,
+                       "JSON with run, checkpoint, part, dataset (flags win)");
   evaluate->add_flag("--json", eval_json, "Print JSON");
-  evaluate->callback([exit_code] {
+  evaluate->callback([exit_code, e_run, e_checkpoint, e_part, e_dataset] {
+    try {
+      if (!eval_config.empty()) {
+        VerbConfig c(eval_config, "evaluate");
+        c.apply("run", e_run, eval_run);
+        c.apply("checkpoint", e_checkpoint, eval_checkpoint);
+        c.apply("part", e_part, eval_part);
+        c.apply("dataset", e_dataset, eval_dataset);
+        c.finish();
+      }
+      if (eval_run.empty())
+        throw std::invalid_argument("[invalid_argument] a run folder is needed");
+    } catch (const std::exception& e) {
+      spdlog::error("{}", e.what());
+      *exit_code = kExitFailed;
+      return;
+    }
     *exit_code = evaluateVerb(eval_run, eval_checkpoint, eval_part, eval_dataset, eval_json);
   });
 
   // predict
   auto* predict = app.add_subcommand("predict", "Segment a series with a trained run");
   static std::string predict_run, predict_checkpoint = "best", predict_catalog, predict_series,
-                                  predict_out;
+                                  predict_out, predict_config;
   static int predict_threads = 0;
   static bool predict_json = false;
-  predict->add_option("run", predict_run, "Run folder (segmentation)")->required();
-  predict->add_option("--catalog", predict_catalog, "Catalog")->required();
-  predict->add_option("--series", predict_series, "SeriesInstanceUID")->required();
-  predict->add_option("--out", predict_out, "Output folder")->required();
-  predict->add_option("--checkpoint", predict_checkpoint, "best | last");
-  predict->add_option("--threads", predict_threads, "CPU threads (0 = the run's setting)");
+  auto* p_run = predict->add_option("run", predict_run, "Run folder (segmentation)");
+  auto* p_catalog = predict->add_option("--catalog", predict_catalog, "Catalog");
+  auto* p_series = predict->add_option("--series", predict_series, "SeriesInstanceUID");
+  auto* p_out = predict->add_option("--out", predict_out, "Output folder");
+  auto* p_checkpoint = predict->add_option("--checkpoint", predict_checkpoint, "best | last");
+  auto* p_threads =
+      predict->add_option("--threads", predict_threads, "CPU threads (0 = the run's setting)");
+  predict->add_option("--config", predict_config,
+                      "JSON with run, catalog, series, out, checkpoint, threads (flags win)");
   predict->add_flag("--json", predict_json, "Print the manifest as JSON");
-  predict->callback([exit_code] {
+  predict->callback([exit_code, p_run, p_catalog, p_series, p_out, p_checkpoint, p_threads] {
+    try {
+      if (!predict_config.empty()) {
+        VerbConfig c(predict_config, "predict");
+        c.apply("run", p_run, predict_run);
+        c.apply("catalog", p_catalog, predict_catalog);
+        c.apply("series", p_series, predict_series);
+        c.apply("out", p_out, predict_out);
+        c.apply("checkpoint", p_checkpoint, predict_checkpoint);
+        c.apply("threads", p_threads, predict_threads);
+        c.finish();
+      }
+      if (predict_run.empty() || predict_catalog.empty() || predict_series.empty() ||
+          predict_out.empty())
+        throw std::invalid_argument(
+            "[invalid_argument] predict needs a run folder, --catalog, --series and --out");
+    } catch (const std::exception& e) {
+      spdlog::error("{}", e.what());
+      *exit_code = kExitFailed;
+      return;
+    }
     *exit_code = predictVerb(predict_run, predict_checkpoint, predict_catalog, predict_series,
                              predict_out, predict_threads, predict_json);
   });

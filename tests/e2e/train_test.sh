@@ -52,6 +52,18 @@ sop=$("$py" -c "import json,sys; print(json.load(open(sys.argv[1]))['samples'][0
 series=$(sqlite3 "$cat" "SELECT s.series_instance_uid FROM instances i JOIN series s ON i.series = s.id WHERE i.sop_instance_uid = '$sop' LIMIT 1")
 [ -n "$series" ] || fail "no short-axis series found"
 expect 0 "" "$cli" predict "$work/ft" --catalog "$cat" --series "$series" --out "$work/pred" --json
+# --config for evaluate and predict: the flags' names in JSON, flags win, strict.
+printf '{"run": "%s", "part": "val"}\n' "$work/ft" > "$work/eval-config.json"
+expect 0 "" "$cli" evaluate --config "$work/eval-config.json" --json
+"$py" -c "import json,sys; s=json.load(open(sys.argv[1])); assert s['part']=='val', s" "$work/out.txt"
+expect 0 "" "$cli" evaluate --config "$work/eval-config.json" --part test --json
+"$py" -c "import json,sys; s=json.load(open(sys.argv[1])); assert s['part']=='test', s" "$work/out.txt"
+echo '{"prt": "val"}' > "$work/bad-config.json"
+expect 1 invalid_config "$cli" evaluate "$work/ft" --config "$work/bad-config.json"
+printf '{"run": "%s", "catalog": "%s", "series": "%s", "out": "%s"}\n' "$work/ft" "$cat" \
+  "$series" "$work/pred-config" > "$work/predict-config.json"
+expect 0 "" "$cli" predict --config "$work/predict-config.json"
+[ -f "$work/pred-config/predictions.json" ] || fail "predict --config wrote no predictions.json"
 expect 1 unknown_series "$cli" predict "$work/ft" --catalog "$cat" --series 1.2.3 --out "$work/p2"
 
 "$py" - "$work" <<'PY'
