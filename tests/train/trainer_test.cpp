@@ -191,6 +191,37 @@ TEST(Trainer, FineTuningTransfersEncoderAndDecoderAndScratchDoesNot) {
   EXPECT_FALSE(fs::exists(fs::path(scratch.out) / "transfer.json"));
 }
 
+TEST(Trainer, EveryPretrainingVariantTrainsItsHeads) {
+  struct Variant {
+    const char* name;
+    bool permute;
+    std::vector<std::string> losses;  // loss keys of the iterations
+    const char* test_metric;          // in evaluation.json's test section
+  };
+  const std::vector<Variant> variants = {
+      {"orientation", false, {"heatmap", "total"}, "heatmap_mse"},
+      {"location", false, {"location", "total"}, "location_mse"},
+      {"genesis", false, {"restoration", "total"}, "restoration_mse"},
+      {"multitask", true, {"heatmap", "location", "total"}, "location_mse"},
+  };
+  for (const auto& v : variants) {
+    auto c = tinyConfig("pretrain", std::string("variant_") + v.name + (v.permute ? "_perm" : ""));
+    c.epochs = 1;
+    c.pretext.variant = v.name;
+    c.pretext.permute_targets = v.permute;
+    const auto result = runTraining(c, {});
+    ASSERT_EQ(result.status, "completed") << v.name << ": " << result.message;
+    EXPECT_TRUE(result.evaluation["test"].contains(v.test_metric)) << v.name;
+    std::ifstream log(fs::path(c.out) / "metrics.jsonl");
+    std::string line;
+    std::getline(log, line);
+    const auto first = nlohmann::json::parse(line);
+    std::vector<std::string> keys;
+    for (const auto& item : first["losses"].items()) keys.push_back(item.key());
+    EXPECT_EQ(keys, v.losses) << v.name;
+  }
+}
+
 TEST(Trainer, ClassificationRunsOnSubjectGroups) {
   auto c = tinyConfig("classification", "classify");
   c.epochs = 2;
