@@ -19,6 +19,7 @@
 
 #include "data/loader.h"
 #include "data/prepared_dataset.h"
+#include "phantom/planning.h"
 
 namespace data = planelab::data;
 namespace geometry = planelab::geometry;
@@ -37,14 +38,9 @@ double cpuNow() {
 // A size x size plane at `spacing` mm whose centre pixel lies at `centre`.
 geometry::ImagePlane gridPlane(const geometry::Vec3& centre, const geometry::Vec3& row_dir,
                                const geometry::Vec3& col_dir, int size, double spacing) {
-  geometry::ImagePlane p;
-  p.row_dir = geometry::normalized(row_dir);
-  p.col_dir = geometry::normalized(col_dir);
-  p.row_spacing_mm = p.col_spacing_mm = spacing;
-  p.rows = p.cols = size;
-  const double half = (size - 1) / 2.0 * spacing;
-  p.position_mm = centre - p.row_dir * half - p.col_dir * half;
-  return p;
+  return planelab::phantom::planeCentredAt(centre, geometry::normalized(row_dir),
+                                           geometry::normalized(col_dir),
+                                           {size, size, spacing, spacing});
 }
 
 // 20 subjects x 10 SAX slices x 2 phases = 400 samples; slice spacing 8 mm.

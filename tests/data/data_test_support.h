@@ -14,6 +14,7 @@
 
 #include "data/prepared_dataset.h"
 #include "data/pretext_targets.h"
+#include "phantom/planning.h"
 
 namespace planelab::data::testing {
 
@@ -32,14 +33,8 @@ inline std::filesystem::path freshTempDir(const std::string& name) {
 // A size x size plane at `spacing` whose centre pixel lies at `centre`.
 inline geometry::ImagePlane gridPlane(const geometry::Vec3& centre, const geometry::Vec3& row_dir,
                                       const geometry::Vec3& col_dir, int size, double spacing) {
-  geometry::ImagePlane p;
-  p.row_dir = geometry::normalized(row_dir);
-  p.col_dir = geometry::normalized(col_dir);
-  p.row_spacing_mm = p.col_spacing_mm = spacing;
-  p.rows = p.cols = size;
-  const double half = (size - 1) / 2.0 * spacing;
-  p.position_mm = centre - p.row_dir * half - p.col_dir * half;
-  return p;
+  return phantom::planeCentredAt(centre, geometry::normalized(row_dir),
+                                 geometry::normalized(col_dir), {size, size, spacing, spacing});
 }
 
 // Long-axis plane containing the z axis direction, its in-plane horizontal direction at
