@@ -70,16 +70,6 @@ nlohmann::json classMeans(const std::vector<std::vector<std::optional<double>>>&
 
 }  // namespace
 
-torch::Tensor predictLabels(nn::PlaneNet& net, const torch::Tensor& images,
-                            const torch::Device& device) {
-  const bool was_training = net->is_training();
-  net->eval();
-  torch::NoGradGuard no_grad;
-  const auto logits = net->forward(images.to(device)).segmentation;
-  net->train(was_training);
-  return logits.argmax(1).to(torch::kCPU, torch::kUInt8);
-}
-
 nlohmann::json evaluateSegmentation(nn::PlaneNet& net, const data::PreparedDataset& dataset,
                                     const std::vector<std::int64_t>& samples,
                                     const EvaluationOptions& options) {
@@ -105,15 +95,9 @@ nlohmann::json evaluateSegmentation(nn::PlaneNet& net, const data::PreparedDatas
           const auto* t = dataset.labels(s);
           LabelVolume truth{
               1, size, size, {spacing, spacing, spacing}, std::vector<std::uint8_t>(t, t + pixels)};
-          if (options.hd95) {
-            const auto scores = scoreSegmentation(pred, truth, classes);
-            image_dice.push_back(scores.dice);
-            image_hd.push_back(scores.hd95_mm);
-          } else {
-            std::vector<std::optional<double>> d(static_cast<std::size_t>(classes));
-            for (int c = 1; c < classes; ++c) d[static_cast<std::size_t>(c)] = dice(pred, truth, c);
-            image_dice.push_back(d);
-          }
+          const auto scores = scoreSegmentation(pred, truth, classes, options.hd95);
+          image_dice.push_back(scores.dice);
+          image_hd.push_back(scores.hd95_mm);
           predicted[s] = std::move(mine);
         }
       });
@@ -152,15 +136,9 @@ nlohmann::json evaluateSegmentation(nn::PlaneNet& net, const data::PreparedDatas
       const auto* t = dataset.labels(s);
       truth.values.insert(truth.values.end(), t, t + pixels);
     }
-    if (options.hd95) {
-      const auto scores = scoreSegmentation(pred, truth, classes);
-      stack_dice.push_back(scores.dice);
-      stack_hd.push_back(scores.hd95_mm);
-    } else {
-      std::vector<std::optional<double>> d(static_cast<std::size_t>(classes));
-      for (int c = 1; c < classes; ++c) d[static_cast<std::size_t>(c)] = dice(pred, truth, c);
-      stack_dice.push_back(d);
-    }
+    const auto scores = scoreSegmentation(pred, truth, classes, options.hd95);
+    stack_dice.push_back(scores.dice);
+    stack_hd.push_back(scores.hd95_mm);
   }
 
   nlohmann::json out;

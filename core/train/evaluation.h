@@ -41,8 +41,4 @@ nlohmann::json evaluatePretext(nn::PlaneNet& net, const data::PreparedDataset& d
                                const std::vector<std::int64_t>& samples, bool heatmaps,
                                bool location, const EvaluationOptions& options);
 
-// Argmax label maps of `images` [B, 1, S, S] (eval mode, no gradients) -> [B, S, S] uint8 (CPU).
-torch::Tensor predictLabels(nn::PlaneNet& net, const torch::Tensor& images,
-                            const torch::Device& device);
-
 }  // namespace planelab::train

@@ -86,14 +86,14 @@ std::optional<double> hausdorff95(const LabelVolume& pred, const LabelVolume& tr
                   percentile(directedDistances(b, a), 95.0));
 }
 
-SegmentationScores scoreSegmentation(const LabelVolume& pred, const LabelVolume& truth,
-                                     int classes) {
+SegmentationScores scoreSegmentation(const LabelVolume& pred, const LabelVolume& truth, int classes,
+                                     bool hd95) {
   SegmentationScores scores;
   scores.dice.resize(static_cast<std::size_t>(std::max(classes, 0)));
   scores.hd95_mm.resize(scores.dice.size());
   for (int c = 1; c < classes; ++c) {
     scores.dice[static_cast<std::size_t>(c)] = dice(pred, truth, c);
-    scores.hd95_mm[static_cast<std::size_t>(c)] = hausdorff95(pred, truth, c);
+    if (hd95) scores.hd95_mm[static_cast<std::size_t>(c)] = hausdorff95(pred, truth, c);
   }
   return scores;
 }

@@ -34,8 +34,10 @@ struct SegmentationScores {
   std::vector<std::optional<double>> dice;
   std::vector<std::optional<double>> hd95_mm;
 };
-SegmentationScores scoreSegmentation(const LabelVolume& pred, const LabelVolume& truth,
-                                     int classes);
+// hd95 false: Dice only (HD95 is the slow part; per-epoch validation skips it); the hd95_mm
+// entries stay empty.
+SegmentationScores scoreSegmentation(const LabelVolume& pred, const LabelVolume& truth, int classes,
+                                     bool hd95 = true);
 
 // Mean of the present values; empty when none is present.
 std::optional<double> meanOf(const std::vector<std::optional<double>>& values);
