@@ -13,12 +13,12 @@
 #include <spdlog/spdlog.h>
 
 #include "app/cli/cli_common.h"
-#include "app/cli/dicom_sources.h"
 #include "app/cli/png_image.h"
 #include "app/cli/progress_bar.h"
 #include "data/pretext_targets.h"
 #include "data/target_grid.h"
 #include "dicom/pixel_reader.h"
+#include "sources/dicom_sources.h"
 
 namespace planelab::cli {
 
@@ -315,7 +315,7 @@ int runCurate(const fs::path& catalog_file, const curation::CatalogCurationOptio
   });
   curation::CatalogCurationSummary summary;
   const catalog::Status status = curation::curateCatalog(
-      *cat, o, [] { return std::make_unique<DicomPixels>(); },
+      *cat, o, [] { return std::make_unique<sources::DicomPixels>(); },
       [&](const curation::CurationProgress& p) {
         if (InterruptGuard::cancelRequested()) cancel = true;
         bar.update(

@@ -7,10 +7,10 @@
 #include <spdlog/spdlog.h>
 
 #include "app/cli/cli_common.h"
-#include "app/cli/dicom_sources.h"
 #include "app/cli/prepare_command.h"
 #include "app/cli/train_command.h"
 #include "prepare/prepare.h"
+#include "sources/dicom_sources.h"
 #include "train/trainer.h"
 
 namespace planelab::cli {
@@ -77,8 +77,8 @@ int runDemoTraining(const DemoTrainingOptions& o, nlohmann::json* report) {
     if (!o.json)
       std::printf("\npreparing %zu cardiac studies -> %s (96 px at 2.5 mm, z-score)\n",
                   hearts.size(), dataset.string().c_str());
-    DicomPixels pixels;
-    DicomLabels labels(*cat, hearts);
+    sources::DicomPixels pixels;
+    sources::DicomLabels labels(*cat, hearts);
     const auto summary =
         prepare::prepareFromCatalog(*cat, hearts, pixels, &labels, dataset.string(), options);
     (*report)["prepare"] = {{"subjects", summary.subjects},

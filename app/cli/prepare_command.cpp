@@ -15,10 +15,10 @@
 #include <nlohmann/json.hpp>
 
 #include "app/cli/cli_common.h"
-#include "app/cli/dicom_sources.h"
 #include "app/cli/progress_bar.h"
 #include "data/preprocessing_plan.h"
 #include "prepare/prepare.h"
+#include "sources/dicom_sources.h"
 
 namespace planelab::cli {
 
@@ -213,7 +213,7 @@ int runPrepare(const PrepareArgs& a, const CLI::App& cmd) {
     } join{done, watcher};
 
     prepare::PrepareSummary summary;
-    std::unique_ptr<DicomLabels> labels;
+    std::unique_ptr<sources::DicomLabels> labels;
     if (!a.phantom.empty()) {
       prepare::PhantomCohort cohort;
       cohort.seed = a.seed;
@@ -241,12 +241,12 @@ int runPrepare(const PrepareArgs& a, const CLI::App& cmd) {
         for (const catalog::StudyRef& ref : cat->studies()) ids.push_back(ref.id);
       }
       if (ids.empty()) throw UsageError("[no_studies] " + a.catalog + " holds no studies");
-      labels = std::make_unique<DicomLabels>(*cat, ids);
+      labels = std::make_unique<sources::DicomLabels>(*cat, ids);
       if (!cat->lastStatus().ok()) {
         throw std::runtime_error("[" + cat->lastStatus().error_key + "] " +
                                  cat->lastStatus().message);
       }
-      DicomPixels pixels;
+      sources::DicomPixels pixels;
       summary = prepare::prepareFromCatalog(*cat, ids, pixels, labels.get(), a.out, options);
       report["source"] = "catalog";
       report["catalog"] = a.catalog;

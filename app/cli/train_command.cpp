@@ -13,12 +13,12 @@
 #include <nlohmann/json.hpp>
 
 #include "app/cli/cli_common.h"
-#include "app/cli/dicom_sources.h"
 #include "app/cli/png_image.h"
 #include "app/cli/progress_bar.h"
 #include "app/version.h"
 #include "data/splits.h"
 #include "nn/step_benchmark.h"
+#include "sources/dicom_sources.h"
 #include "train/config_json.h"
 #include "train/predict.h"
 #include "train/trainer.h"
@@ -292,7 +292,7 @@ int predictVerb(const std::string& run, const std::string& checkpoint,
     if (images.empty())
       throw std::invalid_argument("[unknown_series] no images of series " + series_uid + " in " +
                                   catalog_file);
-    DicomPixels pixels;
+    sources::DicomPixels pixels;
     std::vector<train::SourceImage> sources;
     std::vector<const catalog::StudyImage*> used;
     for (const auto& image : images) {

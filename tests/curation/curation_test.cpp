@@ -10,6 +10,7 @@
 #include "curation/curation_steps.h"
 #include "curation/phantom_input.h"
 #include "curation/study_curation.h"
+#include "curation/study_scene.h"
 #include "geometry/stack_order.h"
 #include "phantom/study.h"
 
@@ -339,6 +340,78 @@ TEST(Intersections, EveryNonParallelPairWithItsReferenceLine) {
     EXPECT_DOUBLE_EQ(line->end.col, x.segment->end.col);
   }
   EXPECT_GT(crossing, 0);
+}
+
+TEST(StudyScene, SaxImageShowsEachLongAxisViewOnceAndNoParallelSlice) {
+  phantom::StudyOptions options;
+  options.layout = phantom::Layout::kUkb;  // 2ch, 3ch and 4ch
+  options.phases = 1;
+  const phantom::PhantomStudy study = phantom::generateStudy(3, 1, options);
+  const testing::PhantomInput input = testing::phantomInput(study, false);
+  const StudyCuration c = curateStudy(input.images, {}, geometryOnly(), nullptr);
+  int sax = -1;
+  for (std::size_t p = 0; p < c.planes.size() && sax < 0; ++p) {
+    if (planeView(c, static_cast<int>(p)) == "sax" && c.planes[p].slice_index == 3) {
+      sax = static_cast<int>(p);
+    }
+  }
+  ASSERT_GE(sax, 0);
+  const std::vector<ReferenceLine> lines = referenceLines(c, sax);
+  std::multiset<std::string> views;
+  for (const ReferenceLine& line : lines) {
+    views.insert(line.view);
+    const geometry::ImagePlane& other =
+        c.planes[static_cast<std::size_t>(line.other_plane)].geometry;
+    const auto expected =
+        geometry::referenceLine(c.planes[static_cast<std::size_t>(sax)].geometry, other);
+    ASSERT_TRUE(expected.has_value());
+    EXPECT_DOUBLE_EQ(expected->start.row, line.segment.start.row);
+    EXPECT_DOUBLE_EQ(expected->start.col, line.segment.start.col);
+    EXPECT_DOUBLE_EQ(expected->end.row, line.segment.end.row);
+    EXPECT_DOUBLE_EQ(expected->end.col, line.segment.end.col);
+  }
+  EXPECT_EQ(views.count("sax"), 0u);  // parallel slices of its own stack draw nothing
+  EXPECT_EQ(views.count("2ch"), 1u);
+  EXPECT_EQ(views.count("3ch"), 1u);
+  EXPECT_EQ(views.count("4ch"), 1u);
+  EXPECT_EQ(planeOfImage(c, c.planes[static_cast<std::size_t>(sax)].images[0].sop_instance_uid, 0),
+            sax);
+  EXPECT_EQ(planeOfImage(c, "no.such.image", 0), -1);
+}
+
+TEST(StudyScene, LongAxisImageShowsEveryKeptSaxSlice) {
+  phantom::StudyOptions options;
+  options.layout = phantom::Layout::kDsb;
+  options.phases = 1;
+  const phantom::PhantomStudy study = phantom::generateStudy(3, 1, options);
+  const testing::PhantomInput input = testing::phantomInput(study, false);
+  const StudyCuration c = curateStudy(input.images, {}, geometryOnly(), nullptr);
+  int four_chamber = -1;
+  int kept_sax = 0;
+  for (std::size_t p = 0; p < c.planes.size(); ++p) {
+    const std::string view = planeView(c, static_cast<int>(p));
+    if (view == "4ch") four_chamber = static_cast<int>(p);
+    if (view == "sax" && c.planes[p].kept) ++kept_sax;
+  }
+  ASSERT_GE(four_chamber, 0);
+  int sax_lines = 0;
+  for (const ReferenceLine& line : referenceLines(c, four_chamber)) {
+    sax_lines += line.view == "sax" ? 1 : 0;
+    EXPECT_TRUE(c.planes[static_cast<std::size_t>(line.other_plane)].kept);
+  }
+  EXPECT_EQ(sax_lines, kept_sax);  // the phantom's SAX slices all cross the 4-chamber image
+}
+
+TEST(StudyScene, PlaneCornersAreTheEdgesOfTheOuterPixels) {
+  const geometry::ImagePlane plane =
+      geometry::ImagePlane::fromDicom({10, 20, 30}, {1, 0, 0, 0, 1, 0}, {2.0, 1.5}, 4, 6);
+  const auto corners = planeCorners(plane);
+  EXPECT_DOUBLE_EQ(corners[0].x, 10 - 0.75);
+  EXPECT_DOUBLE_EQ(corners[0].y, 20 - 1.0);
+  EXPECT_DOUBLE_EQ(corners[1].x, 10 + 5.5 * 1.5);
+  EXPECT_DOUBLE_EQ(corners[2].y, 20 + 3.5 * 2.0);
+  EXPECT_DOUBLE_EQ(corners[3].x, 10 - 0.75);
+  EXPECT_DOUBLE_EQ(corners[3].z, 30);
 }
 
 TEST(Misalignment, ShiftedSliceStandsOut) {

@@ -1,4 +1,4 @@
-#include "app/cli/dicom_sources.h"
+#include "sources/dicom_sources.h"
 
 #include <algorithm>
 #include <set>
@@ -7,7 +7,7 @@
 
 #include "dicom/pixel_reader.h"
 
-namespace planelab::cli {
+namespace planelab::sources {
 
 std::optional<curation::PixelData> DicomPixels::load(const curation::PlaneImage& image,
                                                      std::string* error_key) {
@@ -97,4 +97,4 @@ std::map<std::string, std::int64_t> DicomLabels::errors() const {
   return errors_;
 }
 
-}  // namespace planelab::cli
+}  // namespace planelab::sources

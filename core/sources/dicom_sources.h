@@ -1,6 +1,6 @@
 // Pixels and labels of catalog images read from their DICOM files (DCMTK through core/dicom):
-// the sources of `curate` (misalignment score) and `prepare`. Thread-safe: prepare's workers
-// share one of each.
+// the sources of curation (misalignment score), prepare and the GUI viewers. Thread-safe: prepare's
+// workers share one of each.
 #pragma once
 
 #include <cstdint>
@@ -16,7 +16,7 @@
 #include "dicom/seg_reader.h"
 #include "prepare/prepare.h"
 
-namespace planelab::cli {
+namespace planelab::sources {
 
 // One frame's pixels after the Modality LUT (dicom::readPixels); failures carry pixel_reader's
 // keys (cannot_read_file, no_pixel_data, ...), logged at debug level.
@@ -58,4 +58,4 @@ class DicomLabels : public prepare::LabelSource {
   std::map<std::string, std::int64_t> errors_;
 };
 
-}  // namespace planelab::cli
+}  // namespace planelab::sources
