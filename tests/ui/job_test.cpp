@@ -4,10 +4,10 @@
 #include <atomic>
 
 #include <QTreeWidget>
+#include "ui/event_loop.h"
 #include "ui/jobs/job.h"
 #include "ui/jobs/job_manager.h"
 #include "ui/jobs/job_panel.h"
-#include "ui/ui_test_support.h"
 
 using planelab::ui::Job;
 using planelab::ui::JobContext;

@@ -1,15 +1,10 @@
-// Fixtures of the GUI tests: a phantom catalog (hearts in the UK Biobank layout with 2/3/4-chamber
-// views and a knee, written as DICOM, imported and curated exactly as the CLI does) built once per
-// test process in its own folder, and a helper that keeps the event loop turning while it waits.
+// The GUI tests' phantom catalog: hearts in the UK Biobank layout (SAX stack + 2/3/4-chamber views)
+// and a knee, written as DICOM, imported and curated exactly as the CLI does, in a folder of this
+// test process. Link planelab::import, planelab::sources, planelab::curation.
 #pragma once
 
 #include <unistd.h>
-#include <QCoreApplication>
-#include <QElapsedTimer>
-#include <QString>
-#include <QThread>
 #include <filesystem>
-#include <functional>
 #include <stdexcept>
 #include <string>
 
@@ -82,18 +77,6 @@ inline PhantomCatalog makePhantomCatalog(const std::filesystem::path& dir, int h
     if (!status.ok()) throw std::runtime_error("curate: " + status.message);
   }
   return out;
-}
-
-// Turns the event loop until done() or timeout; true when done() became true.
-inline bool waitUntil(const std::function<bool()>& done, int timeout_ms) {
-  QElapsedTimer timer;
-  timer.start();
-  while (!done()) {
-    if (timer.elapsed() > timeout_ms) return false;
-    QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
-    QThread::msleep(2);
-  }
-  return true;
 }
 
 }  // namespace planelab::testing
