@@ -90,6 +90,31 @@ class JobTest : public QObject {
     QCOMPARE(job.state(), JobState::kSucceeded);
   }
 
+  void controlListenerMirrorsPauseAndCancel() {
+    std::atomic<bool> cancel{false}, pause{false}, listening{false};
+    Job job(
+        QStringLiteral("mirrored"),
+        [&](JobContext& context) {
+          context.onControl([&](bool c, bool p) {
+            cancel = c;
+            pause = p;
+          });
+          listening = true;
+          while (!cancel.load()) QThread::msleep(1);
+          return JobOutcome{};
+        },
+        true);
+    job.start();
+    QVERIFY(planelab::testing::waitUntil([&] { return listening.load(); }, 5000));
+    job.pause();
+    QVERIFY(pause.load());
+    job.resume();
+    QVERIFY(!pause.load());
+    job.cancel();
+    QVERIFY(job.wait(5000));
+    QCOMPARE(job.state(), JobState::kCancelled);
+  }
+
   void failureCarriesTheKeyAndAnExceptionBecomesInternalError() {
     Job failing(QStringLiteral("fails"), [](JobContext&) {
       JobOutcome outcome;

@@ -80,6 +80,10 @@ void Job::start() {
       outcome.message = QString::fromUtf8(e.what());
     }
     if (cancel_.load() && outcome.error_key.isEmpty()) outcome.cancelled = true;
+    {
+      std::lock_guard<std::mutex> lock(control_mutex_);
+      control_listener_ = nullptr;  // it refers to the work's locals
+    }
     QMetaObject::invokeMethod(
         this, [this, outcome] { onWorkEnded(outcome); }, Qt::QueuedConnection);
   });
@@ -91,6 +95,7 @@ void Job::cancel() {
   if (finished()) return;
   cancel_ = true;
   pause_ = false;  // a paused worker must wake up to see the cancel
+  notifyControl();
   if (state_ == JobState::kQueued) {
     JobOutcome outcome;
     outcome.cancelled = true;
@@ -101,6 +106,7 @@ void Job::cancel() {
 void Job::pause() {
   if (!pausable_ || state_ != JobState::kRunning) return;
   pause_ = true;
+  notifyControl();
   pause_clock_.start();
   setState(JobState::kPaused);
 }
@@ -108,6 +114,7 @@ void Job::pause() {
 void Job::resume() {
   if (state_ != JobState::kPaused) return;
   pause_ = false;
+  notifyControl();
   paused_seconds_ += static_cast<double>(pause_clock_.elapsed()) / 1000.0;
   setState(JobState::kRunning);
 }

@@ -45,6 +45,10 @@ class JobContext {
   bool cancelled() const;
   const std::atomic<bool>* cancelFlag() const;
   const std::atomic<bool>* pauseFlag() const;
+  // For work whose library has its own flags (train::Control): called with (cancel, pause) at once
+  // with the current values and then, from the UI thread, whenever they change. Set it before the
+  // long call; it stays until the work ends.
+  void onControl(std::function<void(bool cancel, bool pause)> listener);
 
  private:
   Job* job_;
@@ -95,6 +99,7 @@ class Job : public QObject {
   void flushReports();
   void setState(JobState state);
   void onWorkEnded(const JobOutcome& outcome);
+  void notifyControl();
 
   QString title_;
   Work work_;
@@ -102,6 +107,8 @@ class Job : public QObject {
   JobState state_ = JobState::kQueued;
   std::atomic<bool> cancel_{false};
   std::atomic<bool> pause_{false};
+  std::mutex control_mutex_;
+  std::function<void(bool, bool)> control_listener_;
   QThread* thread_ = nullptr;
   QElapsedTimer clock_;
   double paused_seconds_ = 0.0;  // time spent paused, left out of the ETA rate
