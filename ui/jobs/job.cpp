@@ -51,6 +51,17 @@ const std::atomic<bool>* JobContext::pauseFlag() const {
   return &job_->pause_;
 }
 
+void JobContext::onControl(std::function<void(bool, bool)> listener) {
+  std::lock_guard<std::mutex> lock(job_->control_mutex_);
+  job_->control_listener_ = std::move(listener);
+  if (job_->control_listener_) job_->control_listener_(job_->cancel_.load(), job_->pause_.load());
+}
+
+void Job::notifyControl() {
+  std::lock_guard<std::mutex> lock(control_mutex_);
+  if (control_listener_) control_listener_(cancel_.load(), pause_.load());
+}
+
 Job::Job(QString title, Work work, bool pausable, QObject* parent)
     : QObject(parent), title_(std::move(title)), work_(std::move(work)), pausable_(pausable) {
   qRegisterMetaType<planelab::ui::JobOutcome>();
