@@ -6,7 +6,6 @@
 #include <iostream>
 #include <map>
 #include <memory>
-#include <set>
 #include <string>
 #include <thread>
 
@@ -15,6 +14,7 @@
 #include "app/cli/cli_common.h"
 #include "app/cli/png_image.h"
 #include "app/cli/progress_bar.h"
+#include "curation/study_scene.h"
 #include "data/pretext_targets.h"
 #include "data/target_grid.h"
 #include "dicom/pixel_reader.h"
@@ -26,8 +26,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::set<std::string> kViews = {"sax",       "2ch",   "3ch", "4ch", "lax_other",
-                                      "localizer", "other", "sag", "cor", "ax"};
+bool isViewName(const std::string& view) {
+  const auto& names = curation::viewNames();
+  return std::find(names.begin(), names.end(), view) != names.end();
+}
 
 void printCurationSummary(const fs::path& catalog_file, const curation::CatalogCurationSummary& s) {
   std::printf("curation run %lld: %d studies, %d planes, %d stacks, %d intersections (%.1f s)\n",
@@ -136,42 +138,6 @@ struct TargetsArgs {
   bool json = false;
 };
 
-// The channel planes of ML-RECIPE 1.1 (and our extension to long-axis and knee inputs): for a
-// SAX image its first 2CH and 4CH planes; for a long-axis image the other long-axis views; for a
-// knee plane the other two families (the plane of each family nearest to this image's centre).
-std::vector<std::pair<std::string, const curation::Plane*>> channelPlanes(
-    const curation::StudyCuration& study, int plane_index, std::vector<std::string> wanted) {
-  const curation::Plane& plane = study.planes[static_cast<std::size_t>(plane_index)];
-  const std::string view = study.views[static_cast<std::size_t>(plane.series)].view;
-  static const std::map<std::string, std::vector<std::string>> kDefaults = {
-      {"sax", {"2ch", "4ch"}}, {"2ch", {"3ch", "4ch"}}, {"3ch", {"2ch", "4ch"}},
-      {"4ch", {"2ch", "3ch"}}, {"sag", {"cor", "ax"}},  {"cor", {"sag", "ax"}},
-      {"ax", {"sag", "cor"}}};
-  if (wanted.empty()) {
-    const auto it = kDefaults.find(view);
-    if (it != kDefaults.end()) wanted = it->second;
-  }
-  const geometry::Vec3 centre = plane.geometry.centre();
-  std::vector<std::pair<std::string, const curation::Plane*>> out;
-  for (const std::string& w : wanted) {
-    const curation::Plane* best = nullptr;
-    double best_distance = 1e300;
-    for (const curation::Plane& other : study.planes) {
-      if (study.views[static_cast<std::size_t>(other.series)].view != w || !other.kept) continue;
-      const double d =
-          std::abs(geometry::dot(other.geometry.normal(), centre - other.geometry.position_mm));
-      // Cardiac long-axis views: the first series of the view (as the reference code);
-      // stacks (knee): the plane nearest to this image's centre.
-      if (best == nullptr || (study.organ == curation::Organ::kKnee && d < best_distance)) {
-        best = &other;
-        best_distance = d;
-      }
-    }
-    out.emplace_back(w, best);
-  }
-  return out;
-}
-
 int runTargets(const TargetsArgs& a) {
   int exit_code = kExitOk;
   auto cat = openOrReport(a.catalog, &exit_code);
@@ -211,7 +177,11 @@ int runTargets(const TargetsArgs& a) {
   const geometry::ImagePlane target = data::resampledPlane(plane.geometry, grid);
   const std::vector<float> resampled = data::resampleImage(pixels->values.data(), plane.geometry,
                                                            grid, data::Interpolation::kLinear);
-  const auto channels = channelPlanes(study, plane_index, a.channels);
+  std::vector<std::pair<std::string, const curation::Plane*>> channels;
+  for (const auto& [view, other] : curation::heatmapChannelPlanes(study, plane_index, a.channels)) {
+    channels.emplace_back(view,
+                          other < 0 ? nullptr : &study.planes[static_cast<std::size_t>(other)]);
+  }
   std::vector<const geometry::ImagePlane*> others;
   for (const auto& [view, other] : channels) others.push_back(other ? &other->geometry : nullptr);
   const std::vector<data::LineHeatmap> heatmaps =
@@ -445,7 +415,7 @@ void addCurationCommands(CLI::App& app, int* exit_code) {
       const auto eq = assignment.rfind('=');
       const std::string series = eq == std::string::npos ? "" : assignment.substr(0, eq);
       const std::string view = eq == std::string::npos ? "" : assignment.substr(eq + 1);
-      if (series.empty() || (!view.empty() && kViews.count(view) == 0)) {
+      if (series.empty() || (!view.empty() && !isViewName(view))) {
         spdlog::error(
             "[invalid_view] '{}': expected SERIES_INSTANCE_UID=VIEW with VIEW one of "
             "sax 2ch 3ch 4ch lax_other localizer other sag cor ax",
@@ -547,7 +517,7 @@ void addCurationCommands(CLI::App& app, int* exit_code) {
                  "Views giving the heatmap channels, in order (default: SAX -> 2ch 4ch; long axis "
                  "-> the other long-axis views; knee -> the other two planes)")
       ->delimiter(',')
-      ->check(CLI::IsMember(kViews));
+      ->check(CLI::IsMember(curation::viewNames()));
   tg->add_flag("--json", t->json, "Print JSON");
   tg->callback([t, exit_code] { *exit_code = runTargets(*t); });
 }

@@ -10,6 +10,12 @@ void StudyCuration::addFinding(std::string key, std::string severity, std::strin
                       stack, series_index, plane});
 }
 
+const std::vector<std::string>& viewNames() {
+  static const std::vector<std::string> names = {"sax",       "2ch",   "3ch", "4ch", "lax_other",
+                                                 "localizer", "other", "sag", "cor", "ax"};
+  return names;
+}
+
 std::string organName(Organ organ) {
   switch (organ) {
     case Organ::kHeart:

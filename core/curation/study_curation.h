@@ -149,6 +149,9 @@ class PixelSource {
 
 std::string organName(Organ organ);
 
+// Every view label a series can carry (what a user may choose when correcting one).
+const std::vector<std::string>& viewNames();
+
 // Curates one study from its catalog images. `overrides`: the user's view labels by
 // SeriesInstanceUID. `pixels` may be null (no misalignment score).
 StudyCuration curateStudy(const std::vector<catalog::StudyImage>& images,

@@ -1,5 +1,7 @@
 #include "curation/study_scene.h"
 
+#include <cmath>
+#include <map>
 #include <unordered_map>
 #include <variant>
 
@@ -114,6 +116,40 @@ std::vector<ReferenceLine> referenceLines(const StudyCuration& curation, int pla
     lines.push_back(std::move(line));
   }
   return lines;
+}
+
+std::vector<std::pair<std::string, int>> heatmapChannelPlanes(const StudyCuration& curation,
+                                                              int plane,
+                                                              std::vector<std::string> wanted) {
+  const Plane& image = curation.planes[static_cast<std::size_t>(plane)];
+  static const std::map<std::string, std::vector<std::string>> kDefaults = {
+      {"sax", {"2ch", "4ch"}}, {"2ch", {"3ch", "4ch"}}, {"3ch", {"2ch", "4ch"}},
+      {"4ch", {"2ch", "3ch"}}, {"sag", {"cor", "ax"}},  {"cor", {"sag", "ax"}},
+      {"ax", {"sag", "cor"}}};
+  if (wanted.empty()) {
+    const auto it = kDefaults.find(planeView(curation, plane));
+    if (it != kDefaults.end()) wanted = it->second;
+  }
+  const geometry::Vec3 centre = image.geometry.centre();
+  std::vector<std::pair<std::string, int>> out;
+  for (const std::string& view : wanted) {
+    int best = -1;
+    double best_distance = 1e300;
+    for (std::size_t p = 0; p < curation.planes.size(); ++p) {
+      const Plane& other = curation.planes[p];
+      if (!other.kept || planeView(curation, static_cast<int>(p)) != view) continue;
+      const double d =
+          std::abs(geometry::dot(other.geometry.normal(), centre - other.geometry.position_mm));
+      // Cardiac long-axis views: the first series of the view (as the reference code);
+      // stacks (knee): the plane nearest to this image's centre.
+      if (best < 0 || (curation.organ == Organ::kKnee && d < best_distance)) {
+        best = static_cast<int>(p);
+        best_distance = d;
+      }
+    }
+    out.emplace_back(view, best);
+  }
+  return out;
 }
 
 std::array<geometry::Vec3, 4> planeCorners(const geometry::ImagePlane& plane) {

@@ -44,6 +44,15 @@ struct ReferenceLine {
 // kept planes only (a superseded repeat is not drawn), in plane order.
 std::vector<ReferenceLine> referenceLines(const StudyCuration& curation, int plane);
 
+// The planes giving the orientation task's heatmap channels of an image (ML-RECIPE §1.1 and our
+// extension to long-axis and knee inputs), as (view, plane index or -1 when the study has none):
+// for a SAX image its first 2CH and 4CH planes; for a long-axis image the other long-axis views;
+// for a knee plane the other two families, each the plane nearest to this image's centre.
+// `wanted` (views) replaces the default list.
+std::vector<std::pair<std::string, int>> heatmapChannelPlanes(const StudyCuration& curation,
+                                                              int plane,
+                                                              std::vector<std::string> wanted = {});
+
 // The four corners of an image's pixel area (edges of the outer pixels) in the patient frame, mm,
 // in the order (row, col) = (-0.5, -0.5), (-0.5, cols - 0.5), (rows - 0.5, cols - 0.5),
 // (rows - 0.5, -0.5).
