@@ -13,6 +13,10 @@ packages=(
   # LibTorch 1.13 (CPU) for core/data, nn, train; Python PyTorch on the same LibTorch for checks
   # and speed comparisons
   libtorch-dev python3-torch
+  # the desktop application: Qt6 Widgets/Charts/OpenGL, Qt's translation tools, VTK 9 (its CMake
+  # package needs MPI headers); GUI tests render VTK under Xvfb with Mesa's software GL
+  qt6-base-dev qt6-charts-dev libqt6opengl6-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
+  libvtk9-dev mpi-default-dev xvfb xauth libgl1-mesa-dri libglx-mesa0
   # tests and benchmarks (GNU time measures peak memory in bench/)
   libgtest-dev libgmock-dev time
   # tools nobody here wrote, used by the tests to check our output

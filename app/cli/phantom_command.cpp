@@ -231,8 +231,12 @@ void addPhantomCommands(CLI::App& app, int* exit_code) {
       "from the pretrained network and from scratch");
   dcmd->add_option("--out", demo->out, "Output folder (must be new or empty)")
       ->capture_default_str();
+  auto no_training = std::make_shared<bool>(false);
+  dcmd->add_flag("--no-training", *no_training,
+                 "Stop after curation (the catalog the GUI opens; scripts/run-demo.sh with a "
+                 "display)");
   addCommonOptions(dcmd, *demo);
-  dcmd->callback([demo, exit_code] {
+  dcmd->callback([demo, no_training, exit_code] {
     dicom::CohortRequest r = baseRequest(*demo);
     r.parts.push_back({studyOptions(*demo, phantom::Organ::kHeart), 16});
     r.parts.push_back({studyOptions(*demo, phantom::Organ::kKnee), 2});
@@ -273,7 +277,7 @@ void addPhantomCommands(CLI::App& app, int* exit_code) {
         report["curate"] = curate_report;
       }
       // Then train: prepare, pretrain, fine-tune pretrained vs scratch.
-      if (*exit_code == kExitOk) {
+      if (*exit_code == kExitOk && !*no_training) {
         DemoTrainingOptions training;
         training.out = r.out;
         training.catalog_file = catalog_file;
