@@ -57,4 +57,7 @@ printf '\n%s\n' "$curation_section" >> "$root/docs/benchmarks.md"
 training_section=$(bash "$root/bench/training_bench.sh")
 echo "$training_section"
 printf '\n%s\n' "$training_section" >> "$root/docs/benchmarks.md"
+browser_section=$(bash "$root/bench/browser_bench.sh")
+echo "$browser_section"
+printf '\n%s\n' "$browser_section" >> "$root/docs/benchmarks.md"
 echo "wrote docs/benchmarks.md"

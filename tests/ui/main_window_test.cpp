@@ -89,6 +89,12 @@ class MainWindowTest : public QObject {
              static_cast<int>(planelab::curation::referenceLines(scene->curation, plane).size()));
     QCOMPARE(static_cast<int>(viewer->drawnLines().size()), 3);
     QCOMPARE(window.planeScene()->selectedPlane(), plane);
+    // The label overlay shows the SEG labels of the shown (end-diastolic, first) phase.
+    viewer->setPhase(0);
+    viewer->setLabelsVisible(true);
+    QVERIFY(viewer->labelPixels() > 50);
+    viewer->setLabelsVisible(false);
+    QCOMPARE(viewer->labelPixels(), 0);
     // Picking another plane in the 3-D scene moves the 2-D viewer, and the browser follows.
     const int other = viewer->drawnLines().front().other_plane;
     Q_EMIT window.planeScene()->planePicked(other);
@@ -119,8 +125,16 @@ class MainWindowTest : public QObject {
     QSignalSpy changed(window.session(), &planelab::ui::CatalogSession::changed);
     window.browser()->model()->setData(series.siblingAtColumn(CatalogTreeModel::kView),
                                        QStringLiteral("lax_other"), Qt::EditRole);
+    window.browser()->view()->expand(series.parent().parent());
+    window.browser()->view()->expand(series.parent());
+    window.browser()->view()->setCurrentIndex(series);
     QVERIFY(planelab::testing::waitUntil([&] { return !changed.isEmpty(); }, 60000));
     QVERIFY(window.jobs()->jobs().last()->outcome().ok());
+    // The reload kept the branch open and the corrected series current.
+    QTRY_COMPARE(
+        window.browser()->view()->currentIndex().data(CatalogTreeModel::kKeyRole).toString(), uid);
+    QVERIFY(
+        window.browser()->view()->isExpanded(window.browser()->view()->currentIndex().parent()));
     planelab::catalog::Filters filters;
     filters.series_instance_uid = uid.toStdString();
     const auto labels = window.session()->catalog()->viewLabels(filters);

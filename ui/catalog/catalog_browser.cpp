@@ -88,6 +88,60 @@ CatalogBrowser::CatalogBrowser(CatalogSession* session, QWidget* parent)
   connect(tree_->selectionModel(), &QItemSelectionModel::currentChanged, this,
           [this](const QModelIndex& current) { onCurrentChanged(current); });
   connect(tree_, &QTreeView::customContextMenuRequested, this, &CatalogBrowser::showContextMenu);
+  connect(model_, &QAbstractItemModel::modelAboutToBeReset, this,
+          &CatalogBrowser::rememberExpansion);
+  // The model fills its top level right after the reset: restore once that is done.
+  connect(model_, &QAbstractItemModel::modelReset, this,
+          [this] { QTimer::singleShot(0, this, &CatalogBrowser::restoreExpansion); });
+}
+
+void CatalogBrowser::rememberExpansion() {
+  expanded_.clear();
+  current_path_.clear();
+  for (int p = 0; p < model_->rowCount(); ++p) {
+    const QModelIndex patient = model_->index(p, 0);
+    if (!tree_->isExpanded(patient)) continue;
+    expanded_ << patient.data(CatalogTreeModel::kKeyRole).toString();
+    for (int s = 0; s < model_->rowCount(patient); ++s) {
+      const QModelIndex study = model_->index(s, 0, patient);
+      if (tree_->isExpanded(study)) expanded_ << study.data(CatalogTreeModel::kKeyRole).toString();
+    }
+  }
+  for (QModelIndex i = tree_->currentIndex().siblingAtColumn(0); i.isValid(); i = i.parent()) {
+    current_path_.prepend(i.data(CatalogTreeModel::kKeyRole).toString());
+  }
+}
+
+void CatalogBrowser::restoreExpansion() {
+  selecting_ = true;  // restoring is not a new selection
+  QModelIndex parent;
+  for (const QString& key : current_path_) {
+    QModelIndex found;
+    for (int r = 0; r < model_->rowCount(parent) && !found.isValid(); ++r) {
+      if (model_->index(r, 0, parent).data(CatalogTreeModel::kKeyRole).toString() == key) {
+        found = model_->index(r, 0, parent);
+      }
+    }
+    if (!found.isValid()) break;
+    if (model_->canFetchMore(found)) model_->fetchMore(found);
+    parent = found;
+  }
+  for (int p = 0; p < model_->rowCount(); ++p) {
+    const QModelIndex patient = model_->index(p, 0);
+    if (!expanded_.contains(patient.data(CatalogTreeModel::kKeyRole).toString())) continue;
+    tree_->expand(patient);
+    if (model_->canFetchMore(patient)) model_->fetchMore(patient);
+    for (int s = 0; s < model_->rowCount(patient); ++s) {
+      const QModelIndex study = model_->index(s, 0, patient);
+      if (expanded_.contains(study.data(CatalogTreeModel::kKeyRole).toString()))
+        tree_->expand(study);
+    }
+  }
+  if (parent.isValid()) {
+    tree_->setCurrentIndex(parent);
+    tree_->scrollTo(parent);
+  }
+  selecting_ = false;
 }
 
 void CatalogBrowser::onCurrentChanged(const QModelIndex& current) {

@@ -3,6 +3,7 @@
 // and a context menu with the tag browser.
 #pragma once
 
+#include <QStringList>
 #include <QWidget>
 
 #include "ui/catalog/catalog_tree_model.h"
@@ -34,6 +35,10 @@ class CatalogBrowser : public QWidget {
 
  private:
   void onCurrentChanged(const QModelIndex& current);
+  // A reload (after an import, a curation, a correction) keeps the expanded branches and the
+  // current row.
+  void rememberExpansion();
+  void restoreExpansion();
   void showContextMenu(const QPoint& pos);
 
   CatalogSession* session_;
@@ -41,7 +46,9 @@ class CatalogBrowser : public QWidget {
   QLineEdit* search_;
   QComboBox* modality_;
   QTreeView* tree_;
-  bool selecting_ = false;  // selectSeries in progress: do not re-emit
+  bool selecting_ = false;    // selectSeries in progress: do not re-emit
+  QStringList expanded_;      // keys of expanded patients and studies before a reload
+  QStringList current_path_;  // keys from the patient down to the current row
 };
 
 }  // namespace planelab::ui

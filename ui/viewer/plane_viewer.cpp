@@ -216,6 +216,7 @@ void PlaneViewer::renderImage() {
 void PlaneViewer::renderOverlays() {
   overlay_ = {};
   heatmap_peak_ = 0.0f;
+  label_pixels_ = 0;
   if (!scene_ || plane_ < 0 || (!show_labels_ && !show_heatmaps_)) return;
   const curation::Plane& plane = scene_->curation.planes[static_cast<std::size_t>(plane_)];
   const geometry::ImagePlane& geometry = plane.geometry;
@@ -251,6 +252,7 @@ void PlaneViewer::renderOverlays() {
         auto* line = reinterpret_cast<QRgb*>(layer.scanLine(r));
         for (int c = 0; c < geometry.cols; ++c) {
           const int v = labels->values[static_cast<std::size_t>(r) * geometry.cols + c];
+          label_pixels_ += v == 0 ? 0 : 1;
           line[c] =
               v == 0 ? qRgba(0, 0, 0, 0) : (labelColour(v).rgb() & 0x00ffffffu) | (110u << 24);
         }
@@ -319,9 +321,10 @@ void PlaneViewer::paintEvent(QPaintEvent*) {
     const QPointF b = imageToWidget(line.segment.end);
     painter.setPen(QPen(colour, hovered ? 3.0 : 1.5));
     painter.drawLine(a, b);
-    // Label at the end nearer the top-left, inside the image.
-    const QPointF at = (a.y() + a.x() < b.y() + b.x()) ? a : b;
-    painter.drawText(at + QPointF(4, 14), QString::fromStdString(line.view));
+    // Label near the end lower in the window (the text overlay is at the top), pulled inwards.
+    const QPointF end = a.y() > b.y() ? a : b;
+    const QPointF at = end + (((a.y() > b.y()) ? b : a) - end) * 0.06;
+    painter.drawText(at + QPointF(4, -4), QString::fromStdString(line.view));
   }
 
   // Text overlay: what is shown and where in the stack.

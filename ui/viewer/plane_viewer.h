@@ -67,8 +67,10 @@ class PlaneViewer : public QWidget {
   int hoveredPlane() const { return hovered_plane_; }
   // The last image read problem (pixel_reader's key), empty when the image is shown.
   const std::string& imageError() const { return image_error_; }
-  // The misalignment pretext heatmap overlay's peak value (tests: 0 when off or nothing drawn).
+  // The orientation task's heatmap overlay's peak value (tests: 0 when off or nothing drawn).
   float heatmapPeak() const { return heatmap_peak_; }
+  // Labelled pixels in the label overlay (tests: 0 when off or the image has no labels).
+  int labelPixels() const { return label_pixels_; }
 
  Q_SIGNALS:
   void planeChanged(int plane);
@@ -110,6 +112,7 @@ class PlaneViewer : public QWidget {
   bool show_labels_ = false;
   bool show_heatmaps_ = false;
   float heatmap_peak_ = 0.0f;
+  int label_pixels_ = 0;
   std::vector<curation::ReferenceLine> drawn_;
   int hovered_line_ = -1;
   int hovered_plane_ = -1;

@@ -58,6 +58,7 @@ MainWindow::MainWindow(QWidget* parent)
   planes->addWidget(scene_);
   planes->setStretchFactor(0, 3);
   planes->setStretchFactor(1, 2);
+  planes->setSizes({760, 520});
   tabs_ = new QTabWidget(this);
   tabs_->setObjectName(QStringLiteral("mainTabs"));
   tabs_->addTab(planes, tr("Planes"));
@@ -130,6 +131,9 @@ void MainWindow::buildDocks() {
   jobs_dock->setWidget(job_panel_);
   addDockWidget(Qt::BottomDockWidgetArea, jobs_dock);
   tabifyDockWidget(issues_dock, jobs_dock);
+  // The docks start small: the planes are what the window is for.
+  resizeDocks({catalog_dock}, {320}, Qt::Horizontal);
+  resizeDocks({issues_dock, jobs_dock}, {170, 170}, Qt::Vertical);
   connect(jobs_, &JobManager::jobAdded, jobs_dock, [jobs_dock] {
     jobs_dock->show();
     jobs_dock->raise();
