@@ -7,8 +7,8 @@
 #include <spdlog/spdlog.h>
 
 #include "app/cli/cli_common.h"
-#include "app/cli/prepare_command.h"
 #include "app/cli/train_command.h"
+#include "prepare/class_labels.h"
 #include "prepare/prepare.h"
 #include "sources/dicom_sources.h"
 #include "train/trainer.h"
@@ -73,7 +73,7 @@ int runDemoTraining(const DemoTrainingOptions& o, nlohmann::json* report) {
     prepare::PrepareOptions options;
     options.plan = demoPlan();
     options.jobs = o.threads;
-    options.class_labels = readClassLabelsFile(o.subjects_csv.string());
+    options.class_labels = prepare::readClassLabels(o.subjects_csv.string());
     if (!o.json)
       std::printf("\npreparing %zu cardiac studies -> %s (96 px at 2.5 mm, z-score)\n",
                   hearts.size(), dataset.string().c_str());

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -17,6 +18,7 @@
 #include "app/cli/cli_common.h"
 #include "app/cli/progress_bar.h"
 #include "data/preprocessing_plan.h"
+#include "prepare/class_labels.h"
 #include "prepare/prepare.h"
 #include "sources/dicom_sources.h"
 
@@ -56,37 +58,6 @@ struct PrepareArgs {
 struct UsageError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
-
-std::string trim(const std::string& text) {
-  const auto first = text.find_first_not_of(" \t\r\n\"");
-  if (first == std::string::npos) return {};
-  const auto last = text.find_last_not_of(" \t\r\n\"");
-  return text.substr(first, last - first + 1);
-}
-
-// PatientID,label per line after a header line.
-std::map<std::string, std::string> readClassLabels(const std::string& file) {
-  std::ifstream in(file);
-  if (!in) throw UsageError("[invalid_class_labels] cannot read " + file);
-  std::map<std::string, std::string> out;
-  std::string line;
-  int number = 0;
-  while (std::getline(in, line)) {
-    ++number;
-    if (number == 1 || trim(line).empty()) continue;  // header
-    const auto comma = line.find(',');
-    const std::string id = comma == std::string::npos ? "" : trim(line.substr(0, comma));
-    std::string label = comma == std::string::npos ? "" : line.substr(comma + 1);
-    label = trim(label.substr(0, label.find(',')));
-    if (id.empty()) {
-      throw UsageError("[invalid_class_labels] " + file + " line " + std::to_string(number) +
-                       ": expected PatientID,label");
-    }
-    out[id] = label;
-  }
-  if (number == 0) throw UsageError("[invalid_class_labels] " + file + " is empty");
-  return out;
-}
 
 template <typename T>
 T parsed(const std::optional<T>& value, const std::string& option, const std::string& text,
@@ -185,7 +156,7 @@ int runPrepare(const PrepareArgs& a, const CLI::App& cmd) {
     options.jobs = a.jobs;
     options.overwrite = a.overwrite;
     options.curation.misalignment = false;
-    if (!a.class_labels.empty()) options.class_labels = readClassLabels(a.class_labels);
+    if (!a.class_labels.empty()) options.class_labels = prepare::readClassLabels(a.class_labels);
 
     const InterruptGuard interrupt;
     std::atomic<bool> cancel{false};
@@ -294,10 +265,6 @@ int runPrepare(const PrepareArgs& a, const CLI::App& cmd) {
 }
 
 }  // namespace
-
-std::map<std::string, std::string> readClassLabelsFile(const std::string& file) {
-  return readClassLabels(file);
-}
 
 void addPrepareCommand(CLI::App& app, int* exit_code) {
   auto a = std::make_shared<PrepareArgs>();

@@ -63,15 +63,8 @@ struct PhantomRender {
   std::int64_t cached_instance = 0;
   std::vector<std::uint8_t> cached_labels;
 
-  // The cohort writer's labelledPhases: labelled series, ED/ES of gated series for kEdEs.
   bool labelled(const PhantomImageKey& key) const {
-    const phantom::SeriesPlan& series = study->series[static_cast<std::size_t>(key.series)];
-    if (!series.labelled || labels == phantom::StudyOptions::Labels::kNone) return false;
-    if (labels == phantom::StudyOptions::Labels::kEdEs && series.gated && study->cardiac_truth) {
-      return key.phase == study->cardiac_truth->ed_phase ||
-             key.phase == study->cardiac_truth->es_phase;
-    }
-    return true;
+    return phantomImageLabelled(*study, key, labels);
   }
   const PhantomImageKey* key(std::int64_t instance) const {
     const auto it = keys->find(instance);
@@ -211,6 +204,17 @@ std::vector<catalog::StudyImage> phantomStudyImages(const phantom::PhantomStudy&
     images.push_back(std::move(e.image));
   }
   return images;
+}
+
+bool phantomImageLabelled(const phantom::PhantomStudy& study, const PhantomImageKey& key,
+                          phantom::StudyOptions::Labels labels) {
+  // The cohort writer's labelledPhases.
+  const phantom::SeriesPlan& series = study.series[static_cast<std::size_t>(key.series)];
+  if (!series.labelled || labels == phantom::StudyOptions::Labels::kNone) return false;
+  if (labels == phantom::StudyOptions::Labels::kEdEs && series.gated && study.cardiac_truth) {
+    return key.phase == study.cardiac_truth->ed_phase || key.phase == study.cardiac_truth->es_phase;
+  }
+  return true;
 }
 
 PrepareSummary prepareFromPhantom(const PhantomCohort& cohort, const std::string& out_folder,

@@ -120,4 +120,10 @@ struct PhantomImageKey {
 std::vector<catalog::StudyImage> phantomStudyImages(const phantom::PhantomStudy& study,
                                                     std::map<std::int64_t, PhantomImageKey>* keys);
 
+// Whether the phantom has ground truth for this image, as the cohort writer exports it: images of
+// labelled series; of gated series with Labels::kEdEs, only the end-diastole and end-systole
+// phases.
+bool phantomImageLabelled(const phantom::PhantomStudy& study, const PhantomImageKey& key,
+                          phantom::StudyOptions::Labels labels);
+
 }  // namespace planelab::prepare

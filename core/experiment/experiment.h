@@ -1,0 +1,169 @@
+// An experiment: one data source prepared once, pretrained per arm and seed, then fine-tuned for
+// every arm × label budget × seed from the pretrained run (or from scratch), with equal
+// fine-tuning settings for every arm. One JSON file (docs/experiment.md) describes it; the GUI's
+// experiment wizard writes it and `planelab-cli experiment --config FILE` runs it, both through
+// runExperiment. Everything lands below `out`:
+//   out/experiment.json                       the config, every default filled in
+//   out/dataset/                              the prepared dataset (core/prepare)
+//   out/pretrain/<arm>-seed<k>/               pretraining runs (core/train run folders)
+//   out/finetune/<arm>/n<budget>-seed<k>/     fine-tuning runs (arm "scratch": no pretraining)
+//   out/results.csv                           one row per finished fine-tuning run
+// Re-running the same config resumes: finished runs (evaluation.json) are kept, interrupted runs
+// continue from their last checkpoint, the dataset is prepared only if absent.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "catalog/catalog.h"
+#include "data/preprocessing_plan.h"
+#include "prepare/prepare.h"
+#include "train/config.h"
+#include "train/events.h"
+#include "train/trainer.h"
+
+namespace planelab::experiment {
+
+// Where the images come from: a catalog (all studies, or these StudyInstanceUIDs) or an in-memory
+// phantom cohort (prepare::PhantomCohort; JSON fields organ, subjects, seed, level, layout,
+// cine_phases, labels — as `planelab-cli prepare --phantom`).
+struct CatalogSource {
+  std::string catalog;
+  std::vector<std::string> studies;  // empty = every study of the catalog
+  std::string class_labels;          // CSV patient_id,label (classification targets); "" = none
+};
+
+struct ExperimentConfig {
+  std::string name;  // free text shown in the GUI and reports
+  std::string out;   // experiment folder
+  std::optional<CatalogSource> catalog;
+  std::optional<prepare::PhantomCohort> phantom;  // exactly one of catalog / phantom
+  data::PreprocessingPlan plan;
+  // Templates. Per run the runner sets dataset, out, seed; pretraining: pretext.variant and
+  // pretext.permute_targets from the arm; fine-tuning: finetune.init, labelled_subjects,
+  // budget_seed (= the run's seed). Their task: pretrain / segmentation | classification.
+  train::TrainConfig pretrain = train::defaultConfig("pretrain");
+  train::TrainConfig finetune = train::defaultConfig("segmentation");
+  // scratch | multitask | orientation | location | genesis | control (multitask pretraining on
+  // permuted targets). Every arm but scratch has its own pretraining per seed.
+  std::vector<std::string> arms = {"scratch", "multitask"};
+  std::vector<int> label_budgets = {0};  // labelled subjects per fine-tuning; 0 = all
+  std::vector<std::uint64_t> seeds = {1};
+  int jobs = 0;  // prepare workers; 0 = all cores
+
+  nlohmann::json toJson() const;
+};
+
+// Strict (unknown fields, wrong types, unknown arms, empty or duplicated lists, both or no source,
+// a phantom organ other than plan.organ, templates of the wrong task or with different splits):
+// std::invalid_argument "[invalid_config] <path>: <why>". Template fields set per run are refused
+// in the templates so a config cannot silently lose them: in both dataset, out and seed; in
+// pretrain pretext.variant and pretext.permute_targets; in finetune finetune.init,
+// finetune.labelled_subjects and finetune.budget_seed. toJson leaves them out, so
+// experimentFromJson(config.toJson()) gives the config back.
+ExperimentConfig experimentFromJson(const nlohmann::json& json);
+const std::vector<std::string>& armNames();
+
+// What a data source holds, for checking an experiment before it runs (the wizard's pages and
+// `experiment --check`): subjects, kept planes per view, planes per view in stacks of at least two
+// slices, labelled images (in total and per view) and label names, class labels per subject.
+struct DataCounts {
+  int subjects = 0;
+  int studies = 0;
+  std::map<std::string, int> planes_by_view;
+  std::map<std::string, int> stacked_planes_by_view;  // planes in stacks of >= 2 kept slices
+  int labelled_images = 0;
+  std::map<std::string, int> labelled_images_by_view;
+  int labelled_subjects = 0;
+  std::vector<std::string> label_names;  // foreground labels (no "background")
+  std::map<std::string, int> subjects_by_class;
+};
+// From the catalog's stored curation (views, planes, stacks) and label links; a study never
+// curated counts no planes. Keys in status as the catalog's, and "unknown_study" for a
+// StudyInstanceUID not in the catalog. Class labels come from source.class_labels (throws
+// std::runtime_error "[invalid_class_labels] ..." when that file cannot be read).
+DataCounts catalogCounts(const catalog::Catalog& catalog, const CatalogSource& source,
+                         catalog::Status& status);
+// From the phantom cohort's plan (no rendering): each study curated in memory as prepare does;
+// classes are the cardiac pathology groups (knee: none).
+DataCounts phantomCounts(const prepare::PhantomCohort& cohort);
+
+// One problem found by checkExperiment: a stable key, the wizard page it belongs to
+// ("data", "pretext", "network", "target"), and a sentence for people.
+struct Problem {
+  std::string key;
+  std::string page;
+  std::string message;
+};
+// Keys (docs/experiment.md): "too_few_subjects" (fewer than 3 subjects: no train/val/test
+// split), "no_sample_views" (no kept planes of plan.views), "no_heatmap_views" (multitask,
+// orientation or control arms but no planes of plan.heatmap_views), "no_location_stacks"
+// (multitask, location or control arms but no stack of >= 2 slices in plan.views),
+// "network_invalid" (a template's network cannot take plan.grid.size), "network_mismatch"
+// (pretrained arms whose pretraining network differs from the fine-tuning one), "no_labels"
+// (segmentation without labelled images of plan.views), "no_class_labels" (classification
+// without class labels), "single_class" (classification with one class),
+// "budget_exceeds_labelled" (a budget above the labelled subjects; the draw is from the training
+// split, so a budget close to the total can still fail at run time).
+std::vector<Problem> checkExperiment(const ExperimentConfig& config, const DataCounts& counts);
+
+// One step of the experiment, in run order.
+struct Step {
+  enum class Kind { kPrepare, kPretrain, kFinetune };
+  Kind kind = Kind::kPrepare;
+  std::string arm;  // pretrain / finetune
+  int budget = 0;   // finetune
+  std::uint64_t seed = 0;
+  std::string dir;            // dataset folder or run folder
+  train::TrainConfig config;  // pretrain / finetune: the complete run config
+  std::string state;          // todo | interrupted (checkpoint, no evaluation) | done
+};
+std::vector<Step> planSteps(const ExperimentConfig& config);
+
+// Pixels and labels of catalog images (DCMTK lives outside this module: the CLI and the GUI pass
+// core/sources' DicomPixels / DicomLabels).
+struct CatalogSources {
+  std::unique_ptr<curation::PixelSource> pixels;
+  std::unique_ptr<prepare::LabelSource> labels;
+};
+using CatalogSourcesFactory = std::function<CatalogSources(
+    const catalog::Catalog& catalog, const std::vector<std::int64_t>& studies)>;
+
+struct RunOptions {
+  CatalogSourcesFactory sources;  // required for a catalog source
+  // Called on the runner's thread before each step starts and after it ends (state updated).
+  std::function<void(const Step& step, std::size_t index, std::size_t count)> step_started;
+  std::function<void(const Step& step, const train::RunResult* result)> step_finished;
+  // The observer of each training run (may return null).
+  std::function<train::Observer*(const Step& step)> observer;
+  std::function<void(const prepare::Progress&)> prepare_progress;
+  train::Control* control = nullptr;  // cancel / pause, shared by every step
+  std::string software_version;
+};
+
+struct ExperimentResult {
+  std::string status;   // completed | cancelled | failed
+  std::string message;  // failed: "[key] ..." of the failing step
+  std::vector<Step> steps;
+  std::string results_csv;  // written when at least one fine-tuning finished
+};
+
+// Writes out/experiment.json (refused with "[experiment_exists]" when it holds a different
+// config), then runs every step not done: an interrupted run resumes from checkpoints/last.pt, a
+// run folder without a checkpoint (stopped in its first epoch) starts again. Cancelling
+// (control->cancel) stops after the current iteration or study: status cancelled, everything
+// finished so far is kept. A failing step ends the experiment (status failed, later steps not
+// run). results.csv is rewritten from every finished fine-tuning run at the end. Throws
+// std::invalid_argument for an invalid config ("[invalid_config]", or "[invalid_argument]" for a
+// catalog source without RunOptions::sources) or a refused folder ("[experiment_exists]",
+// "[cannot_write]").
+ExperimentResult runExperiment(const ExperimentConfig& config, const RunOptions& options);
+
+}  // namespace planelab::experiment
