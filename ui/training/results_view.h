@@ -1,0 +1,64 @@
+// Results of fine-tuning runs: a folder of run folders (any depth) read into a table — arm (from
+// scratch, or pretrained on which pretext tasks), label budget, seed, test Dice per class, mean
+// Dice and HD95 — and a plot of mean Dice against the number of labelled subjects per arm (the
+// mean over seeds as a line, each seed's run as a point). Reading and grouping are train's
+// (run_summary.h); this widget shows them.
+#pragma once
+
+#include <QMap>
+#include <QString>
+#include <QStringList>
+#include <QWidget>
+#include <vector>
+
+#include "train/run_summary.h"
+
+class QChart;
+class QChartView;
+class QLabel;
+class QLineSeries;
+class QPushButton;
+class QScatterSeries;
+class QTableWidget;
+
+namespace planelab::ui {
+
+class ResultsView : public QWidget {
+  Q_OBJECT
+
+ public:
+  explicit ResultsView(QWidget* parent = nullptr);
+
+  // Reads every finished run under the folder into the table and the plot.
+  void setFolder(const QString& folder);
+  const QString& folder() const { return folder_; }
+
+  // For tests: table rows (finished segmentation runs), the plot's arms (their labels) and
+  // points per arm (means over seeds; single runs).
+  int rowCount() const;
+  QStringList arms() const;
+  int meanPointCount(const QString& arm) const;
+  int seedPointCount(const QString& arm) const;
+
+  static QString armLabel(const train::Arm& arm);
+
+ private:
+  struct ArmSeries {
+    QLineSeries* means = nullptr;     // owned by the chart
+    QScatterSeries* seeds = nullptr;  // owned by the chart
+  };
+
+  void fillTable(const std::vector<train::ResultRow>& rows);
+  void fillChart(const std::vector<train::BudgetGroup>& groups);
+
+  QString folder_;
+  QPushButton* choose_button_;
+  QLabel* folder_label_;
+  QLabel* status_label_;
+  QTableWidget* table_;
+  QChart* chart_;
+  QChartView* view_;
+  QMap<QString, ArmSeries> arms_;
+};
+
+}  // namespace planelab::ui
