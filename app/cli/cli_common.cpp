@@ -91,6 +91,14 @@ void printTable(const catalog::Table& table, std::size_t max_width) {
   std::printf("(%zu rows)\n", table.rows.size());
 }
 
+std::string errorKey(const std::string& message, const std::string& fallback) {
+  if (message.size() > 2 && message[0] == '[') {
+    const auto end = message.find(']');
+    if (end != std::string::npos) return message.substr(1, end - 1);
+  }
+  return fallback;
+}
+
 std::unique_ptr<catalog::Catalog> openOrReport(const std::string& file, int* exit_code) {
   catalog::Status status;
   if (!std::filesystem::exists(file)) {

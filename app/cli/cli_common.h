@@ -31,6 +31,9 @@ class InterruptGuard {
   static bool cancelRequested();
 };
 
+// The stable key of a "[key] message" error text, or `fallback` when it starts with none.
+std::string errorKey(const std::string& message, const std::string& fallback);
+
 nlohmann::json tableToJson(const catalog::Table& table);
 // Aligned text columns, values longer than max_width cut with "...".
 void printTable(const catalog::Table& table, std::size_t max_width = 40);

@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 
 #include "app/cli/curate_command.h"
+#include "app/cli/experiment_command.h"
 #include "app/cli/import_command.h"
 #include "app/cli/phantom_command.h"
 #include "app/cli/prepare_command.h"
@@ -23,6 +24,7 @@ int main(int argc, char** argv) {
   planelab::cli::addCurationCommands(app, &exit_code);
   planelab::cli::addPrepareCommand(app, &exit_code);
   planelab::cli::addTrainingCommands(app, &exit_code);
+  planelab::cli::addExperimentCommand(app, &exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }

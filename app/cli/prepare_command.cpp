@@ -120,14 +120,6 @@ data::PreprocessingPlan composePlan(const PrepareArgs& a, const CLI::App& cmd) {
   }
 }
 
-std::string keyOf(const std::string& message) {
-  if (message.size() > 2 && message[0] == '[') {
-    const auto end = message.find(']');
-    if (end != std::string::npos) return message.substr(1, end - 1);
-  }
-  return "prepare_failed";
-}
-
 void printSummary(const nlohmann::json& r) {
   std::printf("%s: %lld subjects, %lld samples (%lld labelled) in %.1f s -> %s\n",
               r["status"].get<std::string>().c_str(), r["subjects"].get<long long>(),
@@ -248,10 +240,10 @@ int runPrepare(const PrepareArgs& a, const CLI::App& cmd) {
   } catch (const UsageError& e) {
     spdlog::error("{}", e.what());
     report["status"] = "error";
-    report["error_key"] = keyOf(e.what());
+    report["error_key"] = errorKey(e.what(), "prepare_failed");
     exit_code = kExitFailed;
   } catch (const std::exception& e) {
-    const std::string key = keyOf(e.what());
+    const std::string key = errorKey(e.what(), "prepare_failed");
     spdlog::error("{}", key == "prepare_failed" ? "[prepare_failed] " + std::string(e.what())
                                                 : std::string(e.what()));
     report["status"] = "error";

@@ -326,6 +326,10 @@ void prepareDataset(const ExperimentConfig& config, const Step& step, const RunO
   const CatalogSource& source = *config.catalog;
   if (!source.class_labels.empty())
     prepare_options.class_labels = prepare::readClassLabels(source.class_labels);
+  std::error_code error;
+  // Catalog::open would create an empty catalog in its place.
+  if (!fs::exists(source.catalog, error))
+    throw std::runtime_error("[cannot_open_catalog] " + source.catalog + " does not exist");
   catalog::Status status;
   const auto cat = catalog::Catalog::open(source.catalog, status);
   if (!cat) throw std::runtime_error("[" + status.error_key + "] " + status.message);
@@ -444,6 +448,18 @@ std::string writeResults(const ExperimentConfig& config, const std::vector<Step>
 }
 
 }  // namespace
+
+const char* stepKindName(Step::Kind kind) {
+  switch (kind) {
+    case Step::Kind::kPretrain:
+      return "pretrain";
+    case Step::Kind::kFinetune:
+      return "finetune";
+    case Step::Kind::kPrepare:
+      break;
+  }
+  return "prepare";
+}
 
 const std::vector<std::string>& armNames() {
   static const std::vector<std::string> names = {"scratch",  "multitask", "orientation",
@@ -671,9 +687,12 @@ std::vector<Problem> checkExperiment(const ExperimentConfig& config, const DataC
             " subject(s): a patient-level train/validation/test split needs at least 3");
   }
   if (sumOver(counts.planes_by_view, plan.views) == 0) {
+    // A catalog's counts come from its stored curation.
+    const bool uncurated = config.catalog && counts.planes_by_view.empty();
     add("no_sample_views", "data",
         "no kept planes of the sample views (" + listText(plan.views) +
-            "); planes by view: " + countsText(counts.planes_by_view));
+            "); planes by view: " + countsText(counts.planes_by_view) +
+            (uncurated ? " (curate the catalog first: planelab-cli curate)" : ""));
   }
   if (uses({"multitask", "orientation", "control"}) &&
       sumOver(counts.planes_by_view, plan.heatmap_views) == 0) {

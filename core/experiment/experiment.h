@@ -125,6 +125,7 @@ struct Step {
   train::TrainConfig config;  // pretrain / finetune: the complete run config
   std::string state;          // todo | interrupted (checkpoint, no evaluation) | done
 };
+const char* stepKindName(Step::Kind kind);  // prepare | pretrain | finetune
 std::vector<Step> planSteps(const ExperimentConfig& config);
 
 // Pixels and labels of catalog images (DCMTK lives outside this module: the CLI and the GUI pass

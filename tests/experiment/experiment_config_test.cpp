@@ -449,6 +449,9 @@ TEST(ExperimentPlanSteps, PrepareThenPretrainingThenFinetuningWithTheirStates) {
   EXPECT_EQ(steps[0].kind, Step::Kind::kPrepare);
   EXPECT_EQ(steps[0].dir, (out / "dataset").string());
   EXPECT_EQ(steps[0].state, "done");
+  EXPECT_STREQ(stepKindName(steps[0].kind), "prepare");
+  EXPECT_STREQ(stepKindName(steps[1].kind), "pretrain");
+  EXPECT_STREQ(stepKindName(steps.back().kind), "finetune");
 
   // Pretraining: arm-major, then seed; scratch has none.
   const std::vector<std::pair<std::string, std::uint64_t>> pretrain = {
