@@ -31,6 +31,7 @@
 #include "curation/curate_catalog.h"
 #include "curation/phantom_input.h"
 #include "curation/study_scene.h"
+#include "instance_record.h"
 #include "phantom/study.h"
 #include "ui/catalog/catalog_session.h"
 #include "ui/catalog/catalog_tree_model.h"
@@ -136,20 +137,7 @@ bool buildCatalog(const Args& args, const std::filesystem::path& file, double& s
       se.magnetic_field_strength_t = 1.5;
       se.frame_of_reference_uid = study_uid + ".1";
       f.series = se;
-      catalog::InstanceRecord in;
-      in.sop_class_uid = f.sop_class_uid;
-      in.sop_instance_uid = study_uid + ".i" + std::to_string(m.instance_id);
-      in.instance_number = m.instance_number;
-      in.rows = m.rows;
-      in.cols = m.cols;
-      in.image_position_patient = m.image_position_patient;
-      in.image_orientation_patient = m.image_orientation_patient;
-      in.pixel_spacing = m.pixel_spacing;
-      in.slice_thickness_mm = m.slice_thickness_mm;
-      in.trigger_time_ms = m.trigger_time_ms;
-      in.cardiac_number_of_images = m.cardiac_number_of_images;
-      in.acquisition_time = m.acquisition_time;
-      f.instances.push_back(in);
+      f.instances.push_back(bench::instanceRecordOf(m, study_uid, f.sop_class_uid));
       batch.push_back(std::move(f));
     }
     if (batch.size() > 5000 || k + 1 == args.studies) {

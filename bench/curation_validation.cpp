@@ -27,6 +27,7 @@
 #include "curation/curation_steps.h"
 #include "curation/phantom_input.h"
 #include "curation/study_curation.h"
+#include "instance_record.h"
 #include "phantom/rng.h"
 #include "phantom/study.h"
 
@@ -363,20 +364,7 @@ void catalogRate(const Args& args, int study_count) {
       se.patient_position = m.patient_position;
       se.frame_of_reference_uid = study_uid + ".1";
       f.series = se;
-      catalog::InstanceRecord in;
-      in.sop_class_uid = f.sop_class_uid;
-      in.sop_instance_uid = study_uid + ".i" + std::to_string(m.instance_id);
-      in.instance_number = m.instance_number;
-      in.rows = m.rows;
-      in.cols = m.cols;
-      in.image_position_patient = m.image_position_patient;
-      in.image_orientation_patient = m.image_orientation_patient;
-      in.pixel_spacing = m.pixel_spacing;
-      in.slice_thickness_mm = m.slice_thickness_mm;
-      in.trigger_time_ms = m.trigger_time_ms;
-      in.cardiac_number_of_images = m.cardiac_number_of_images;
-      in.acquisition_time = m.acquisition_time;
-      f.instances.push_back(in);
+      f.instances.push_back(bench::instanceRecordOf(m, study_uid, f.sop_class_uid));
       batch.push_back(std::move(f));
       ++images;
     }
