@@ -34,16 +34,6 @@ struct Reported {
   int exit_code = kExitFailed;
 };
 
-experiment::ExperimentConfig readExperiment(const std::string& file) {
-  std::ifstream in(file);
-  if (!in) throw std::invalid_argument("[cannot_read_config] cannot open " + file);
-  try {
-    return experiment::experimentFromJson(nlohmann::json::parse(in));
-  } catch (const nlohmann::json::exception& e) {
-    throw std::invalid_argument("[invalid_config] " + file + ": " + e.what());
-  }
-}
-
 experiment::DataCounts countData(const experiment::ExperimentConfig& config) {
   if (config.phantom) return experiment::phantomCounts(*config.phantom);
   int exit_code = kExitOk;
@@ -247,7 +237,7 @@ int runExperimentCli(const ExperimentArgs& a) {
   nlohmann::json report = {{"config", a.config_file}};
   int exit_code = kExitOk;
   try {
-    const experiment::ExperimentConfig config = readExperiment(a.config_file);
+    const experiment::ExperimentConfig config = experiment::loadExperimentConfig(a.config_file);
     report["out"] = config.out;
     if (a.check || !a.dry_run) {
       const experiment::DataCounts counts = countData(config);

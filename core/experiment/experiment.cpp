@@ -272,33 +272,44 @@ std::string keyed(const std::string& message) {
   return !message.empty() && message.front() == '[' ? message : "[step_failed] " + message;
 }
 
-// Refuses a folder that holds another experiment (or anything else), then writes the config.
-void claimFolder(const ExperimentConfig& config) {
+}  // namespace
+
+FolderUse experimentFolderUse(const ExperimentConfig& config) {
   const fs::path out(config.out);
   const fs::path file = out / "experiment.json";
   std::error_code error;
   if (fs::exists(file, error)) {
     std::ifstream in(file);
     const nlohmann::json stored = nlohmann::json::parse(in, nullptr, false);
-    bool same = false;
-    if (!stored.is_discarded()) {
-      try {
-        same = experimentFromJson(stored).toJson() == config.toJson();
-      } catch (const std::invalid_argument&) {
-        same = false;  // an experiment.json this version cannot read is not this config
-      }
+    if (stored.is_discarded()) return FolderUse::kOtherExperiment;
+    try {
+      return experimentFromJson(stored).toJson() == config.toJson() ? FolderUse::kSameExperiment
+                                                                    : FolderUse::kOtherExperiment;
+    } catch (const std::invalid_argument&) {
+      return FolderUse::kOtherExperiment;  // an experiment.json this version cannot read
     }
-    if (!same) {
+  }
+  if (fs::exists(out, error) && !fs::is_empty(out, error)) return FolderUse::kOtherContent;
+  return FolderUse::kFree;
+}
+
+void saveExperimentConfig(const ExperimentConfig& config) {
+  const fs::path out(config.out);
+  const fs::path file = out / "experiment.json";
+  switch (experimentFolderUse(config)) {
+    case FolderUse::kSameExperiment:
+      return;
+    case FolderUse::kOtherExperiment:
       throw std::invalid_argument("[experiment_exists] " + file.string() +
                                   " holds another experiment; use another out folder");
-    }
-    return;
+    case FolderUse::kOtherContent:
+      throw std::invalid_argument("[experiment_exists] " + out.string() +
+                                  " is not empty and holds no experiment.json; use another out "
+                                  "folder");
+    case FolderUse::kFree:
+      break;
   }
-  if (fs::exists(out, error) && !fs::is_empty(out, error)) {
-    throw std::invalid_argument("[experiment_exists] " + out.string() +
-                                " is not empty and holds no experiment.json; use another out "
-                                "folder");
-  }
+  std::error_code error;
   fs::create_directories(out, error);
   if (error) {
     throw std::invalid_argument("[cannot_write] cannot create " + out.string() + ": " +
@@ -310,6 +321,8 @@ void claimFolder(const ExperimentConfig& config) {
     throw std::invalid_argument(e.what());
   }
 }
+
+namespace {
 
 void prepareDataset(const ExperimentConfig& config, const Step& step, const RunOptions& options,
                     prepare::PrepareSummary& summary) {
@@ -527,6 +540,16 @@ ExperimentConfig experimentFromJson(const nlohmann::json& json) {
     JsonReader::fail(root + ".finetune.split",
                      "must equal pretrain.split (one patient-level split per dataset)");
   return config;
+}
+
+ExperimentConfig loadExperimentConfig(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  if (!in) throw std::invalid_argument("[cannot_read_config] cannot open " + file.string());
+  try {
+    return experimentFromJson(nlohmann::json::parse(in));
+  } catch (const nlohmann::json::exception& e) {
+    throw std::invalid_argument("[invalid_config] " + file.string() + ": " + e.what());
+  }
 }
 
 DataCounts catalogCounts(const catalog::Catalog& catalog, const CatalogSource& source,
@@ -827,7 +850,7 @@ ExperimentResult runExperiment(const ExperimentConfig& requested, const RunOptio
   result.steps = planSteps(config);
   if (config.catalog && !options.sources && result.steps.front().state != "done")
     throw std::invalid_argument("[invalid_argument] a catalog source needs RunOptions::sources");
-  claimFolder(config);
+  saveExperimentConfig(config);
 
   const auto cancelled = [&] { return options.control != nullptr && options.control->cancel; };
   result.status = "completed";

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
@@ -69,6 +70,19 @@ struct ExperimentConfig {
 // finetune.labelled_subjects and finetune.budget_seed. toJson leaves them out, so
 // experimentFromJson(config.toJson()) gives the config back.
 ExperimentConfig experimentFromJson(const nlohmann::json& json);
+// The config of a JSON file: "[cannot_read_config]" when it cannot be opened, "[invalid_config]"
+// when it is not JSON or not a valid config (std::invalid_argument).
+ExperimentConfig loadExperimentConfig(const std::filesystem::path& file);
+// Claims config.out for this experiment and writes out/experiment.json (atomically): a folder
+// that already holds this config is left as it is; one that holds another experiment
+// ("[experiment_exists]"), or anything else, is refused, so nothing stored is overwritten;
+// "[cannot_write]" when the folder or file cannot be written (std::invalid_argument). What
+// runExperiment does first; the wizard's Finish does it too.
+void saveExperimentConfig(const ExperimentConfig& config);
+// What config.out holds now: nothing (missing or empty), this experiment (resumable), another
+// experiment, or other files.
+enum class FolderUse { kFree, kSameExperiment, kOtherExperiment, kOtherContent };
+FolderUse experimentFolderUse(const ExperimentConfig& config);
 const std::vector<std::string>& armNames();
 
 // What a data source holds, for checking an experiment before it runs (the wizard's pages and

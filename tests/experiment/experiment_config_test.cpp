@@ -500,6 +500,46 @@ TEST(ExperimentPlanSteps, PrepareThenPretrainingThenFinetuningWithTheirStates) {
   }
 }
 
+TEST(ExperimentSave, ClaimsAFreeFolderKeepsItsOwnAndRefusesOthers) {
+  const fs::path out = root() / "save";
+  fs::remove_all(out);
+  ExperimentConfig c = experimentFromJson(minimal());
+  c.out = out.string();
+  EXPECT_EQ(experimentFolderUse(c), FolderUse::kFree);
+  saveExperimentConfig(c);
+  EXPECT_EQ(experimentFolderUse(c), FolderUse::kSameExperiment);
+  EXPECT_EQ(loadExperimentConfig(out / "experiment.json").toJson(), c.toJson());
+  saveExperimentConfig(c);  // the same config again: left as it is
+  ExperimentConfig other = c;
+  other.seeds = {7};
+  EXPECT_EQ(experimentFolderUse(other), FolderUse::kOtherExperiment);
+  EXPECT_THROW(saveExperimentConfig(other), std::invalid_argument);
+  EXPECT_EQ(loadExperimentConfig(out / "experiment.json").seeds, c.seeds);  // not overwritten
+  fs::remove(out / "experiment.json");
+  touch(out / "notes.txt");
+  EXPECT_EQ(experimentFolderUse(c), FolderUse::kOtherContent);
+  EXPECT_THROW(saveExperimentConfig(c), std::invalid_argument);
+}
+
+TEST(ExperimentSave, LoadingGivesKeyedErrors) {
+  const fs::path dir = root() / "load";
+  fs::create_directories(dir);
+  auto keyOf = [](const fs::path& file) {
+    try {
+      loadExperimentConfig(file);
+    } catch (const std::invalid_argument& e) {
+      const std::string what = e.what();
+      return what.substr(0, what.find(']') + 1);
+    }
+    return std::string("loaded");
+  };
+  EXPECT_EQ(keyOf(dir / "missing.json"), "[cannot_read_config]");
+  std::ofstream(dir / "text.json") << "not json";
+  EXPECT_EQ(keyOf(dir / "text.json"), "[invalid_config]");
+  std::ofstream(dir / "wrong.json") << R"({"name": 3})";
+  EXPECT_EQ(keyOf(dir / "wrong.json"), "[invalid_config]");
+}
+
 TEST(ExperimentRun, RefusesAFolderHoldingSomethingElse) {
   const fs::path out = root() / "refusals";
   fs::remove_all(out);

@@ -31,6 +31,7 @@
 #include "ui/wizards/import_wizard.h"
 
 namespace fs = std::filesystem;
+using planelab::testing::StallMeter;
 using planelab::ui::CatalogSession;
 using planelab::ui::ImportWizard;
 using planelab::ui::IssuesPanel;
@@ -90,33 +91,6 @@ std::unique_ptr<planelab::catalog::Catalog> openCatalog(const fs::path& file) {
     qWarning("open %s: [%s] %s", file.c_str(), status.error_key.c_str(), status.message.c_str());
   return catalog;
 }
-
-// The largest gap between the ticks of a 10 ms timer on the UI thread: how long the event loop
-// stood still.
-class StallMeter : public QObject {
- public:
-  StallMeter() {
-    timer_.setInterval(10);
-    connect(&timer_, &QTimer::timeout, this,
-            [this] { worst_ms_ = std::max(worst_ms_, clock_.restart()); });
-  }
-  void start() {
-    worst_ms_ = 0;
-    clock_.start();
-    timer_.start();
-  }
-  // Starts the next gap now: what the test did since the last tick is not the UI's stall.
-  void skip() { clock_.restart(); }
-  qint64 stop() {
-    timer_.stop();
-    return std::max(worst_ms_, clock_.elapsed());  // the gap since the last tick counts too
-  }
-
- private:
-  QTimer timer_;
-  QElapsedTimer clock_;
-  qint64 worst_ms_ = 0;
-};
 
 }  // namespace
 

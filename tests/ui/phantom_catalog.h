@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "curation/curate_catalog.h"
 #include "dicom/cohort_writer.h"
@@ -32,9 +33,11 @@ struct PhantomCatalog {
 };
 
 // hearts: cardiac subjects (UK Biobank layout: SAX stack + 2CH/3CH/4CH), knees: knee subjects.
-// Fast rendering and 4 cine phases keep it to a few seconds.
+// Fast rendering and 4 cine phases keep it to a few seconds. drop_series: series folders whose
+// name contains it (with their labels) are deleted before the import ("LAX": SAX stacks only).
 inline PhantomCatalog makePhantomCatalog(const std::filesystem::path& dir, int hearts = 2,
-                                         int knees = 1, bool curate = true) {
+                                         int knees = 1, bool curate = true,
+                                         const std::string& drop_series = "") {
   PhantomCatalog out;
   out.cohort = dir / "cohort";
   out.catalog = dir / "catalog.sqlite";
@@ -58,6 +61,17 @@ inline PhantomCatalog makePhantomCatalog(const std::filesystem::path& dir, int h
   const dicom::CohortSummary written =
       dicom::writeCohort(request, [](const dicom::CohortProgress&) { return true; });
   if (!written.ok()) throw std::runtime_error("phantom cohort: " + written.status.message);
+  if (!drop_series.empty()) {
+    std::vector<std::filesystem::path> dropped;
+    for (const auto& entry :
+         std::filesystem::recursive_directory_iterator(out.cohort / dicom::kDicomFolder)) {
+      if (entry.is_directory() &&
+          entry.path().filename().string().find(drop_series) != std::string::npos) {
+        dropped.push_back(entry.path());
+      }
+    }
+    for (const auto& folder : dropped) std::filesystem::remove_all(folder);
+  }
   import::ImportOptions options;
   options.jobs = 2;
   const import::ImportSummary imported =

@@ -318,19 +318,13 @@ class TrainingDashboardTest : public QObject {
       dashboard.openRun(pretrained_);
       QVERIFY(waitUntil([&] { return dashboard.runs().size() == 1; }, 30000));
     }
-    QElapsedTimer since_tick;
-    qint64 worst_ms = 0;
-    QTimer ticker;
-    ticker.setInterval(10);
-    QObject::connect(&ticker, &QTimer::timeout,
-                     [&] { worst_ms = std::max(worst_ms, since_tick.restart()); });
+    planelab::testing::StallMeter meter;
     const auto config = tinyConfig("pretrain", "responsive", 10);
-    since_tick.start();
-    ticker.start();
+    meter.start();
     Job* job = planelab::ui::startTrainingJob(jobs, config, false);
     dashboard.watch(job, planelab::ui::trainingFeed(job), QString::fromStdString(config.out));
     QVERIFY(runUntilFinished(job));
-    ticker.stop();
+    const qint64 worst_ms = meter.stop();
     QCOMPARE(job->state(), JobState::kSucceeded);
     QVERIFY(dashboard.pointCount(QString::fromStdString(config.out),
                                  QStringLiteral("train/total")) > 0);

@@ -269,14 +269,20 @@ TrainingDashboard::Run& TrainingDashboard::addRun(const QString& key) {
   return added;
 }
 
-void TrainingDashboard::watch(Job* job, TrainingFeed* feed, const QString& run_dir) {
+void TrainingDashboard::watch(Job* job, TrainingFeed* feed, const QString& run_dir,
+                              const QString& name) {
   const QString key = runKey(run_dir);
   Run* found = findRun(key);
   Run& run = found != nullptr ? *found : addRun(key);
+  if (!name.isEmpty()) {
+    run.name = name;
+    run.item->setText(name);
+  }
   run.job = job;
   run.feed = feed;
   run.replay_pending = found != nullptr;
   run.resumable = false;
+  run.ended = false;
   run.status.clear();
   run_list_->setCurrentItem(run.item);
   if (feed != nullptr) {
@@ -303,12 +309,24 @@ void TrainingDashboard::watch(Job* job, TrainingFeed* feed, const QString& run_d
               r->status = text;
               if (r == current()) refreshLabels();
             });
+    // The run's end; its job may go on (an experiment runs its next step).
+    connect(feed, &TrainingFeed::finished, this, [this, key, feed](const train::RunResult& result) {
+      Run* r = findRun(key);
+      if (r == nullptr || r->feed != feed) return;
+      JobOutcome outcome;
+      if (result.status == "cancelled") {
+        outcome.cancelled = true;
+      } else if (result.status != "completed") {
+        outcome = failedOutcome(result.message, QString::fromStdString(result.status));
+      }
+      onRunEnded(key, outcome);
+    });
   }
   if (job != nullptr) {
     connect(job, &Job::stateChanged, this, [this] { refreshControls(); });
     connect(job, &Job::finishedWith, this, [this, key, job] {
       Run* r = findRun(key);
-      if (r != nullptr && r->job == job) onJobEnded(key);
+      if (r != nullptr && r->job == job && !r->ended) onRunEnded(key, job->outcome());
     });
   }
   run.summary_pending = true;
@@ -316,10 +334,10 @@ void TrainingDashboard::watch(Job* job, TrainingFeed* feed, const QString& run_d
   refreshControls();
 }
 
-void TrainingDashboard::onJobEnded(const QString& key) {
+void TrainingDashboard::onRunEnded(const QString& key, const JobOutcome& outcome) {
   Run* run = findRun(key);
   if (run == nullptr) return;
-  const JobOutcome& outcome = run->job->outcome();
+  run->ended = true;
   try {
     const auto summary = train::readRunSummary(key.toStdString());
     run->resumable = summary.resumable;
@@ -690,7 +708,7 @@ void TrainingDashboard::refreshLabels() {
 void TrainingDashboard::refreshControls() {
   const Run* run = current();
   const Job* job = run == nullptr ? nullptr : run->job.data();
-  const bool active = job != nullptr && !job->finished();
+  const bool active = job != nullptr && !job->finished() && !run->ended;
   pause_button_->setEnabled(active && job->pausable());
   pause_button_->setText(job != nullptr && job->state() == JobState::kPaused ? tr("Resume")
                                                                              : tr("Pause"));
@@ -700,7 +718,8 @@ void TrainingDashboard::refreshControls() {
 
 Job* TrainingDashboard::resumeCurrentRun() {
   Run* run = current();
-  if (run == nullptr || !run->resumable || (!run->job.isNull() && !run->job->finished()))
+  if (run == nullptr || !run->resumable ||
+      (!run->job.isNull() && !run->job->finished() && !run->ended))
     return nullptr;
   train::TrainConfig config;
   try {

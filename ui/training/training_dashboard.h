@@ -49,7 +49,9 @@ class TrainingDashboard : public QWidget {
 
   // Shows a started run live (how the experiment wizard hands its run over). A run folder that is
   // already listed (a resumed run) keeps its colour; its curves drop what the resumed run replays.
-  void watch(Job* job, TrainingFeed* feed, const QString& run_dir);
+  // name: how the run is listed (default: its folder's name; an experiment gives the path below
+  // its folder, e.g. "finetune/scratch/n2-seed1").
+  void watch(Job* job, TrainingFeed* feed, const QString& run_dir, const QString& name = {});
   // Reads a run folder (config, run.json, metrics.jsonl) on a job and lists the run when read.
   void openRun(const QString& run_dir);
   // Resumes the current run when it is interrupted (not running, checkpoints/last.pt, no
@@ -96,6 +98,7 @@ class TrainingDashboard : public QWidget {
     int epochs = 0;
     QString device;
     bool resumable = false;
+    bool ended = false;  // this session of the run is over (its job may run other work)
     QString status;
   };
 
@@ -120,7 +123,8 @@ class TrainingDashboard : public QWidget {
   void updateAxes();
   void refreshLabels();
   void refreshControls();
-  void onJobEnded(const QString& key);
+  // The run ended (its feed's finished, or its job's end when the feed never said).
+  void onRunEnded(const QString& key, const JobOutcome& outcome);
   train::CurveStyle styleOf(const QString& series) const;
 
   JobManager* jobs_;

@@ -5,6 +5,7 @@
 #include <QRegularExpression>
 #include <exception>
 #include <filesystem>
+#include <utility>
 
 namespace planelab::ui {
 namespace {
@@ -12,59 +13,6 @@ namespace {
 // At most one iteration point per interval reaches the UI thread: a live curve needs no more
 // than ~10 points per second, and each point costs the chart a repaint.
 constexpr qint64 kIterationIntervalMs = 100;
-
-// Runs on the trainer's thread: progress to the job, events to the feed through JobContext::post
-// (queued, in order, on the UI thread; dropped if the job is gone, which also owns the feed).
-class FeedObserver : public train::Observer {
- public:
-  FeedObserver(JobContext& context, TrainingFeed* feed) : context_(context), feed_(feed) {}
-
-  void iteration(const train::IterationEvent& e) override {
-    // This session's steps: a resumed run starts counting at its first epoch, so the job's
-    // average rate (its ETA) covers only steps this session ran.
-    if (session_first_step_ < 0) session_first_step_ = std::int64_t{e.epoch} * e.batches;
-    const std::int64_t done = std::int64_t{e.epoch} * e.batches + e.batch - session_first_step_;
-    const std::int64_t total = std::int64_t{e.epochs} * e.batches - session_first_step_;
-    context_.progress(done, total,
-                      TrainingFeed::tr("epoch %1 of %2").arg(e.epoch + 1).arg(e.epochs));
-    pending_ = e;
-    has_pending_ = true;
-    // Pausing or cancelling: the trainer waits or stops before its next iteration, so this one
-    // is the last to show for now.
-    if (!clock_.isValid() || clock_.elapsed() >= kIterationIntervalMs ||
-        context_.pauseFlag()->load() || context_.cancelled())
-      flush();
-  }
-
-  void epoch(const train::EpochEvent& e) override {
-    flush();  // the epoch's last iteration, so every epoch's curve ends where its point is drawn
-    context_.post([feed = feed_, e] { Q_EMIT feed->epoch(e); });
-  }
-
-  void message(const std::string& level, const std::string& text) override {
-    const QString line = QString::fromStdString(text);
-    context_.log(
-        level == "info" ? line : QStringLiteral("%1: %2").arg(QString::fromStdString(level), line));
-    context_.post([feed = feed_, level = QString::fromStdString(level), line] {
-      Q_EMIT feed->message(level, line);
-    });
-  }
-
-  void flush() {
-    if (!has_pending_) return;
-    has_pending_ = false;
-    clock_.start();
-    context_.post([feed = feed_, e = pending_] { Q_EMIT feed->iteration(e); });
-  }
-
- private:
-  JobContext& context_;
-  TrainingFeed* feed_;
-  std::int64_t session_first_step_ = -1;
-  train::IterationEvent pending_;
-  bool has_pending_ = false;
-  QElapsedTimer clock_;
-};
 
 // The trainer's result as the job's outcome: its message starts with the bracketed error key.
 JobOutcome outcomeOf(const train::RunResult& result) {
@@ -85,6 +33,57 @@ JobOutcome outcomeOf(const train::RunResult& result) {
 }
 
 }  // namespace
+
+FeedObserver::FeedObserver(JobContext& context, TrainingFeed* feed, Progress progress)
+    : context_(context), feed_(feed), progress_(std::move(progress)) {
+  if (!progress_) {
+    progress_ = [&context](std::int64_t done, std::int64_t total, const QString& text) {
+      context.progress(done, total, text);
+    };
+  }
+}
+
+void FeedObserver::iteration(const train::IterationEvent& e) {
+  // This session's steps: a resumed run starts counting at its first epoch, so the job's
+  // average rate (its ETA) covers only steps this session ran.
+  if (session_first_step_ < 0) session_first_step_ = std::int64_t{e.epoch} * e.batches;
+  const std::int64_t done = std::int64_t{e.epoch} * e.batches + e.batch - session_first_step_;
+  const std::int64_t total = std::int64_t{e.epochs} * e.batches - session_first_step_;
+  progress_(done, total, TrainingFeed::tr("epoch %1 of %2").arg(e.epoch + 1).arg(e.epochs));
+  pending_ = e;
+  has_pending_ = true;
+  // Pausing or cancelling: the trainer waits or stops before its next iteration, so this one
+  // is the last to show for now.
+  if (!clock_.isValid() || clock_.elapsed() >= kIterationIntervalMs ||
+      context_.pauseFlag()->load() || context_.cancelled())
+    flush();
+}
+
+void FeedObserver::epoch(const train::EpochEvent& e) {
+  flush();  // the epoch's last iteration, so every epoch's curve ends where its point is drawn
+  context_.post([feed = feed_, e] { Q_EMIT feed->epoch(e); });
+}
+
+void FeedObserver::message(const std::string& level, const std::string& text) {
+  const QString line = QString::fromStdString(text);
+  context_.log(level == "info" ? line
+                               : QStringLiteral("%1: %2").arg(QString::fromStdString(level), line));
+  context_.post([feed = feed_, level = QString::fromStdString(level), line] {
+    Q_EMIT feed->message(level, line);
+  });
+}
+
+void FeedObserver::flush() {
+  if (!has_pending_) return;
+  has_pending_ = false;
+  clock_.start();
+  context_.post([feed = feed_, e = pending_] { Q_EMIT feed->iteration(e); });
+}
+
+void FeedObserver::finish(const train::RunResult& result) {
+  flush();
+  context_.post([feed = feed_, result] { Q_EMIT feed->finished(result); });
+}
 
 JobOutcome failedOutcome(const std::string& message, const QString& fallback_key) {
   static const QRegularExpression keyed(QStringLiteral(R"(^\[([a-z0-9_]+)\]\s*(.*)$)"),
@@ -135,8 +134,7 @@ Job* startTrainingJob(JobManager& jobs, const train::TrainConfig& config, bool r
           result.run_dir = config.out;
         }
         context.onControl({});  // `control` ends with this function
-        observer.flush();
-        context.post([feed, result] { Q_EMIT feed->finished(result); });
+        observer.finish(result);
         return outcomeOf(result);
       },
       true);

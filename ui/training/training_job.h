@@ -6,9 +6,12 @@
 // it resumed), so the job panel's rate and ETA describe the steps still to go.
 #pragma once
 
+#include <QElapsedTimer>
 #include <QMetaType>
 #include <QObject>
 #include <QString>
+#include <cstdint>
+#include <functional>
 #include <string>
 
 #include "train/config.h"
@@ -34,6 +37,33 @@ class TrainingFeed : public QObject {
   // Before the job's own end (the job then succeeds, is cancelled or fails with the result's key).
   // A run refused before it started (e.g. [run_exists]) ends with status "failed".
   void finished(const planelab::train::RunResult& result);
+};
+
+// The trainer's observer on a job's worker thread: progress to the job (or to `progress`, for work
+// of which the run is one part), events to the feed through JobContext::post (queued, in order,
+// on the UI thread; dropped if the job is gone, which also owns the feed). Iteration points reach
+// the feed at most every ~100 ms (the latest one; every epoch's last one always).
+class FeedObserver : public train::Observer {
+ public:
+  using Progress = std::function<void(std::int64_t done, std::int64_t total, const QString& text)>;
+  FeedObserver(JobContext& context, TrainingFeed* feed, Progress progress = {});
+
+  void iteration(const train::IterationEvent& e) override;
+  void epoch(const train::EpochEvent& e) override;
+  void message(const std::string& level, const std::string& text) override;
+  // Delivers the pending iteration point now.
+  void flush();
+  // The run ended: the pending point, then the feed's finished(result).
+  void finish(const train::RunResult& result);
+
+ private:
+  JobContext& context_;
+  TrainingFeed* feed_;
+  Progress progress_;
+  std::int64_t session_first_step_ = -1;
+  train::IterationEvent pending_;
+  bool has_pending_ = false;
+  QElapsedTimer clock_;
 };
 
 // Starts the run (resume: continue config.out from its last checkpoint; the config is then read

@@ -2,8 +2,10 @@
 
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDir>
 #include <QDockWidget>
 #include <QDragEnterEvent>
+#include <QFileDialog>
 #include <QFileInfo>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -23,9 +25,13 @@
 #include "ui/jobs/job_manager.h"
 #include "ui/jobs/job_panel.h"
 #include "ui/scene/plane_scene_widget.h"
+#include "ui/training/experiment_job.h"
+#include "ui/training/results_view.h"
+#include "ui/training/training_dashboard.h"
 #include "ui/viewer/study_view.h"
 #include "ui/window/catalog_jobs.h"
 #include "ui/window/reactions.h"
+#include "ui/wizards/experiment_wizard.h"
 #include "ui/wizards/import_wizard.h"
 
 namespace planelab::ui {
@@ -62,6 +68,10 @@ MainWindow::MainWindow(QWidget* parent)
   tabs_ = new QTabWidget(this);
   tabs_->setObjectName(QStringLiteral("mainTabs"));
   tabs_->addTab(planes, tr("Planes"));
+  dashboard_ = new TrainingDashboard(jobs_, this);
+  tabs_->addTab(dashboard_, tr("Training"));
+  results_ = new ResultsView(this);
+  tabs_->addTab(results_, tr("Results"));
   setCentralWidget(tabs_);
 
   buildDocks();
@@ -176,6 +186,35 @@ void MainWindow::buildMenus() {
   reload->setShortcut(QKeySequence::Refresh);
   connect(reload, &QAction::triggered, session_, &CatalogSession::notifyChanged);
 
+  QMenu* exp = menuBar()->addMenu(tr("&Experiment"));
+  QAction* new_experiment = exp->addAction(tr("&New experiment…"));
+  new_experiment->setObjectName(QStringLiteral("newExperimentAction"));
+  new_experiment->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+  new ExperimentWizardReaction(new_experiment, this, session_);
+  QAction* run_experiment = exp->addAction(tr("&Run or resume experiment…"));
+  run_experiment->setObjectName(QStringLiteral("runExperimentAction"));
+  connect(run_experiment, &QAction::triggered, this, [this] {
+    const QString path = QFileDialog::getOpenFileName(this, tr("Experiment config"), QString(),
+                                                      tr("Experiment (experiment.json *.json)"));
+    if (!path.isEmpty()) startExperiment(path);
+  });
+  exp->addSeparator();
+  QAction* open_run = exp->addAction(tr("&Open training run…"));
+  open_run->setObjectName(QStringLiteral("openRunAction"));
+  connect(open_run, &QAction::triggered, this, [this] {
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Training run folder"));
+    if (dir.isEmpty()) return;
+    dashboard_->openRun(dir);
+    tabs_->setCurrentWidget(dashboard_);
+  });
+  QAction* open_results = exp->addAction(tr("Open &results folder…"));
+  connect(open_results, &QAction::triggered, this, [this] {
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Experiment or runs folder"));
+    if (dir.isEmpty()) return;
+    results_->setFolder(dir);
+    tabs_->setCurrentWidget(results_);
+  });
+
   view_menu_ = menuBar()->addMenu(tr("&View"));
   for (QDockWidget* dock : findChildren<QDockWidget*>())
     view_menu_->addAction(dock->toggleViewAction());
@@ -260,6 +299,51 @@ void MainWindow::showImportWizard(const QStringList& paths) {
     }
   });
   wizard->show();
+}
+
+ExperimentWizard* MainWindow::showExperimentWizard() {
+  if (!session_->isOpen()) {
+    showError(QStringLiteral("no_catalog"),
+              tr("Open a catalog first: an experiment draws its data from one."));
+    return nullptr;
+  }
+  auto* wizard = new ExperimentWizard(session_, this);
+  wizard->setAttribute(Qt::WA_DeleteOnClose);
+  connect(wizard, &ExperimentWizard::experimentSaved, this,
+          [this](const QString& path, bool start) {
+            statusBar()->showMessage(tr("Saved %1").arg(path), 5000);
+            if (start) startExperiment(path);
+          });
+  wizard->show();
+  return wizard;
+}
+
+Job* MainWindow::startExperiment(const QString& config_path) {
+  experiment::ExperimentConfig config;
+  try {
+    config = experiment::loadExperimentConfig(config_path.toStdString());
+  } catch (const std::exception& e) {
+    const JobOutcome refused = failedOutcome(e.what(), QStringLiteral("invalid_config"));
+    showError(refused.error_key, refused.message);
+    return nullptr;
+  }
+  Job* job = startExperimentJob(*jobs_, config);
+  const QString out = QString::fromStdString(config.out);
+  ExperimentFeed* feed = experimentFeed(job);
+  connect(feed, &ExperimentFeed::runStarted, this,
+          [this, job, out](TrainingFeed* run, const QString& dir) {
+            dashboard_->watch(job, run, dir, QDir(out).relativeFilePath(dir));
+          });
+  connect(feed, &ExperimentFeed::finished, this, [this, out](const QString& status) {
+    results_->setFolder(out);
+    statusBar()->showMessage(tr("Experiment %1: %2").arg(out, status));
+  });
+  connect(job, &Job::finishedWith, this, [this, job] {
+    const JobOutcome& outcome = job->outcome();
+    if (!outcome.ok() && !outcome.cancelled) showError(outcome.error_key, outcome.message);
+  });
+  tabs_->setCurrentWidget(dashboard_);
+  return job;
 }
 
 void MainWindow::showStudy(qlonglong study_id, const QString& series_instance_uid) {

@@ -1,5 +1,6 @@
-// The main window: the catalog browser (dock), the study page (2-D plane viewer beside the 3-D
-// plane scene), the import-issues and jobs docks, menus whose actions are reactions. Selection is
+// The main window: the catalog browser (dock), tabs for the study (2-D plane viewer beside the 3-D
+// plane scene), the training dashboard and the results view, the import-issues and jobs docks,
+// menus whose actions are reactions. Selection is
 // mirrored between the browser, the 2-D viewer and the 3-D scene. Settings, recent catalogs and
 // the window layout persist (QSettings); folders dropped on the window start the import wizard.
 #pragma once
@@ -16,6 +17,10 @@ class QTabWidget;
 namespace planelab::ui {
 
 class CatalogBrowser;
+class ExperimentWizard;
+class Job;
+class ResultsView;
+class TrainingDashboard;
 class CatalogSession;
 class IssuesPanel;
 class JobManager;
@@ -33,6 +38,12 @@ class MainWindow : public QMainWindow {
   // Opens (or creates) a catalog; on failure shows the key and message and returns false.
   bool openCatalog(const QString& path);
   void showImportWizard(const QStringList& paths);
+  // Experiment ▸ New experiment…: the wizard (non-modal); Finish with "start" runs it here.
+  ExperimentWizard* showExperimentWizard();
+  // Runs (or resumes) the experiment of a saved config as a job; its training runs appear on the
+  // Training tab as they start, its results on the Results tab when it ends. nullptr (error
+  // shown) when the config cannot be read.
+  Job* startExperiment(const QString& config_path);
   // What a drop of files/folders does: one catalog file opens it; anything else starts the import
   // wizard with those paths.
   void openDroppedPaths(const QStringList& paths);
@@ -46,6 +57,9 @@ class MainWindow : public QMainWindow {
   StudyView* studyView() const { return study_view_; }
   PlaneSceneWidget* planeScene() const { return scene_; }
   IssuesPanel* issuesPanel() const { return issues_; }
+  TrainingDashboard* dashboard() const { return dashboard_; }
+  ResultsView* resultsView() const { return results_; }
+  QTabWidget* tabs() const { return tabs_; }
   const curation::StudyScene* currentScene() const { return current_.get(); }
   // The last error shown (key), for tests and the status bar.
   const QString& lastErrorKey() const { return last_error_key_; }
@@ -75,6 +89,8 @@ class MainWindow : public QMainWindow {
   StudyView* study_view_ = nullptr;
   PlaneSceneWidget* scene_ = nullptr;
   QTabWidget* tabs_ = nullptr;
+  TrainingDashboard* dashboard_ = nullptr;
+  ResultsView* results_ = nullptr;
   QMenu* recent_menu_ = nullptr;
   QMenu* view_menu_ = nullptr;
   std::shared_ptr<const curation::StudyScene> current_;

@@ -45,6 +45,21 @@ void ImportReaction::updateEnableState() {
   action()->setEnabled(session_->isOpen());
 }
 
+ExperimentWizardReaction::ExperimentWizardReaction(QAction* action, MainWindow* window,
+                                                   CatalogSession* session)
+    : Reaction(action), window_(window), session_(session) {
+  watch(session);
+  updateEnableState();
+}
+
+void ExperimentWizardReaction::onTriggered() {
+  window_->showExperimentWizard();
+}
+
+void ExperimentWizardReaction::updateEnableState() {
+  action()->setEnabled(session_->isOpen());
+}
+
 CurateReaction::CurateReaction(QAction* action, CatalogSession* session, JobManager* jobs)
     : Reaction(action), session_(session), jobs_(jobs) {
   watch(session);

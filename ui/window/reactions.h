@@ -59,6 +59,21 @@ class ImportReaction : public Reaction {
   CatalogSession* session_;
 };
 
+// Experiment ▸ New experiment…: the experiment wizard (needs an open catalog).
+class ExperimentWizardReaction : public Reaction {
+  Q_OBJECT
+ public:
+  ExperimentWizardReaction(QAction* action, MainWindow* window, CatalogSession* session);
+
+ protected:
+  void onTriggered() override;
+  void updateEnableState() override;
+
+ private:
+  MainWindow* window_;
+  CatalogSession* session_;
+};
+
 // Catalog ▸ Curate: stacks, views, intersections, QA and misalignment for every study, as a job.
 class CurateReaction : public Reaction {
   Q_OBJECT

@@ -1,0 +1,165 @@
+#include "ui/training/experiment_job.h"
+
+#include <QCoreApplication>
+#include <QThread>
+#include <algorithm>
+#include <cmath>
+#include <exception>
+#include <memory>
+
+#include "sources/dicom_sources.h"
+
+namespace planelab::ui {
+namespace {
+
+// Progress units per step: a step's own progress (studies prepared, optimiser steps) is spread
+// over its unit, so the bar moves within long steps.
+constexpr std::int64_t kUnitsPerStep = 1000;
+
+bool isTraining(const experiment::Step& step) {
+  return step.kind != experiment::Step::Kind::kPrepare;
+}
+
+}  // namespace
+
+QString stepTitle(const experiment::Step& step) {
+  switch (step.kind) {
+    case experiment::Step::Kind::kPrepare:
+      return ExperimentFeed::tr("prepare the dataset");
+    case experiment::Step::Kind::kPretrain:
+      return ExperimentFeed::tr("pretrain %1, seed %2")
+          .arg(QString::fromStdString(step.arm))
+          .arg(step.seed);
+    case experiment::Step::Kind::kFinetune:
+      break;
+  }
+  return ExperimentFeed::tr("fine-tune %1, %2, seed %3")
+      .arg(QString::fromStdString(step.arm),
+           step.budget == 0 ? ExperimentFeed::tr("all labelled subjects")
+                            : ExperimentFeed::tr("%n labelled subject(s)", nullptr, step.budget))
+      .arg(step.seed);
+}
+
+Job* startExperimentJob(JobManager& jobs, const experiment::ExperimentConfig& config) {
+  auto* efeed = new ExperimentFeed;
+  const QString title =
+      ExperimentFeed::tr("Experiment %1").arg(QString::fromStdString(config.name));
+  const std::string version = QCoreApplication::applicationVersion().toStdString();
+  QThread* ui_thread = QCoreApplication::instance()->thread();
+  Job* job = jobs.start(
+      title,
+      [config, efeed, version, ui_thread](JobContext& context) {
+        train::Control control;
+        context.onControl([&control](bool cancel, bool pause) {
+          control.cancel = cancel;
+          control.pause = pause;
+        });
+        std::size_t index = 0, count = 1;
+        QString step_text;
+        auto overall = [&](double fraction, const QString& detail) {
+          const auto within = static_cast<std::int64_t>(
+              std::llround(std::clamp(fraction, 0.0, 1.0) * kUnitsPerStep));
+          context.progress(
+              static_cast<std::int64_t>(index) * kUnitsPerStep + within,
+              static_cast<std::int64_t>(count) * kUnitsPerStep,
+              detail.isEmpty() ? step_text : step_text + QStringLiteral(" · ") + detail);
+        };
+        std::unique_ptr<FeedObserver> observer;
+
+        experiment::RunOptions options;
+        options.control = &control;
+        options.software_version = version;
+        options.sources = [](const catalog::Catalog& cat,
+                             const std::vector<std::int64_t>& studies) {
+          experiment::CatalogSources s;
+          s.pixels = std::make_unique<sources::DicomPixels>();
+          s.labels = std::make_unique<sources::DicomLabels>(cat, studies);
+          return s;
+        };
+        options.step_started = [&](const experiment::Step& step, std::size_t i, std::size_t n) {
+          index = i;
+          count = std::max<std::size_t>(n, 1);
+          step_text = QStringLiteral("[%1/%2] %3").arg(i + 1).arg(n).arg(stepTitle(step));
+          const QString dir = QString::fromStdString(step.dir);
+          context.log(step_text + (step.state == "interrupted" ? ExperimentFeed::tr(" (resuming)")
+                                                               : QString()));
+          overall(0.0, {});
+          context.post([efeed, i, n, t = stepTitle(step), dir] {
+            Q_EMIT efeed->stepStarted(static_cast<int>(i), static_cast<int>(n), t, dir);
+          });
+          if (!isTraining(step)) return;
+          // Made here, lives on the UI thread: parented to the experiment's feed there, before
+          // any of the run's own events (queued after this one) arrive.
+          auto* feed = new TrainingFeed;
+          feed->moveToThread(ui_thread);
+          observer = std::make_unique<FeedObserver>(
+              context, feed, [&](std::int64_t done, std::int64_t total, const QString& text) {
+                overall(total > 0 ? static_cast<double>(done) / static_cast<double>(total) : 0.0,
+                        text);
+              });
+          context.post([efeed, feed, dir] {
+            feed->setParent(efeed);
+            Q_EMIT efeed->runStarted(feed, dir);
+          });
+        };
+        options.prepare_progress = [&](const prepare::Progress& p) {
+          overall(p.studies_total > 0
+                      ? static_cast<double>(p.studies_done) / static_cast<double>(p.studies_total)
+                      : 0.0,
+                  ExperimentFeed::tr("%1 of %2 studies").arg(p.studies_done).arg(p.studies_total));
+        };
+        options.observer = [&](const experiment::Step&) -> train::Observer* {
+          return observer.get();
+        };
+        options.step_finished = [&](const experiment::Step& step, const train::RunResult* result) {
+          if (!observer) return;
+          train::RunResult ended;
+          if (result != nullptr) {
+            ended = *result;
+          } else {  // refused before it ran
+            ended.status = step.state == "done" ? "completed" : "failed";
+            ended.run_dir = step.dir;
+          }
+          observer->finish(ended);
+          observer.reset();
+        };
+
+        experiment::ExperimentResult result;
+        try {
+          result = experiment::runExperiment(config, options);
+        } catch (const std::exception& e) {
+          result.status = "failed";
+          result.message = e.what();
+        }
+        context.onControl({});  // `control` ends with this function
+        if (observer) {         // a step that threw: its run still needs an end
+          train::RunResult ended;
+          ended.status = "failed";
+          ended.message = result.message;
+          observer->finish(ended);
+          observer.reset();
+        }
+        context.post([efeed, status = QString::fromStdString(result.status),
+                      csv = QString::fromStdString(result.results_csv)] {
+          Q_EMIT efeed->finished(status, csv);
+        });
+        JobOutcome outcome;
+        if (result.status == "cancelled") {
+          outcome.cancelled = true;
+        } else if (result.status != "completed") {
+          outcome = failedOutcome(result.message, QStringLiteral("experiment_failed"));
+        }
+        outcome.result = QString::fromStdString(config.out);
+        return outcome;
+      },
+      true);
+  efeed->setParent(job);
+  return job;
+}
+
+ExperimentFeed* experimentFeed(Job* job) {
+  return job == nullptr ? nullptr
+                        : job->findChild<ExperimentFeed*>(QString(), Qt::FindDirectChildrenOnly);
+}
+
+}  // namespace planelab::ui
