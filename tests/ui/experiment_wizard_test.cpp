@@ -125,6 +125,28 @@ class ExperimentWizardTest : public QObject {
     wizard->close();
   }
 
+  void classificationNeedsClassLabels() {
+    MainWindow window;
+    QVERIFY(window.openCatalog(path(fixture_)));
+    ExperimentWizard* wizard = window.showExperimentWizard();
+    wizard->next();
+    wizard->next();
+    wizard->next();
+    QCOMPARE(wizard->currentId(), int{ExperimentWizard::kTargetPage});
+    child<QComboBox>(wizard, "task")->setCurrentIndex(1);  // classification
+    QVERIFY(hasProblem(*wizard, "target", "no_class_labels"));
+    QVERIFY(!wizard->currentPage()->isComplete());
+    // The phantom writes each subject's pathology group: two classes among the three subjects.
+    child<QLineEdit>(wizard, "classLabels")
+        ->setText(QString::fromStdString((fixture_.cohort / "subjects.csv").string()));
+    QCOMPARE(wizard->counts().subjects_by_class.size(), std::size_t{2});
+    child<QLineEdit>(wizard, "budgets")->setText(QStringLiteral("1"));
+    QVERIFY(wizard->problems("target").empty());
+    QVERIFY(wizard->currentPage()->isComplete());
+    QCOMPARE(wizard->config().finetune.task, std::string("classification"));
+    wizard->close();
+  }
+
   void finishSavesTheConfigAndRunsIt() {
     // The window stays hidden while the experiment runs, so the stall measured is the work on
     // the UI thread; with it shown under xvfb, each repaint of a window that holds a QOpenGLWidget
