@@ -69,11 +69,7 @@ class ExperimentWizardTest : public QObject {
  private Q_SLOTS:
   void initTestCase() {
     dir_ = planelab::testing::uiTestDir("experiment_wizard");
-    QSettings::setDefaultFormat(QSettings::IniFormat);
-    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope,
-                       QString::fromStdString((dir_ / "settings").string()));
-    QCoreApplication::setOrganizationName(QStringLiteral("PlaneLabTest"));
-    QCoreApplication::setApplicationName(QStringLiteral("PlaneLabTest"));
+    planelab::testing::useTestSettings(dir_);
     fixture_ = planelab::testing::makePhantomCatalog(dir_ / "full", 3, 0);
     sax_only_ = planelab::testing::makePhantomCatalog(dir_ / "sax", 3, 0, true, "LAX");
   }

@@ -29,11 +29,7 @@ class MainWindowTest : public QObject {
  private Q_SLOTS:
   void initTestCase() {
     dir_ = planelab::testing::uiTestDir("main_window");
-    QSettings::setDefaultFormat(QSettings::IniFormat);
-    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope,
-                       QString::fromStdString((dir_ / "settings").string()));
-    QCoreApplication::setOrganizationName(QStringLiteral("PlaneLabTest"));
-    QCoreApplication::setApplicationName(QStringLiteral("PlaneLabTest"));
+    planelab::testing::useTestSettings(dir_);
     fixture_ = planelab::testing::makePhantomCatalog(dir_, 2, 1);
   }
 

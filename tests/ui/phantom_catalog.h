@@ -4,6 +4,8 @@
 #pragma once
 
 #include <unistd.h>
+#include <QCoreApplication>
+#include <QSettings>
 #include <filesystem>
 #include <stdexcept>
 #include <string>
@@ -25,6 +27,16 @@ inline std::filesystem::path uiTestDir(const std::string& name) {
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir;
+}
+
+// QSettings of this test process in <dir>/settings, so tests never read or write the user's
+// (recent catalogs, window layout).
+inline void useTestSettings(const std::filesystem::path& dir) {
+  QSettings::setDefaultFormat(QSettings::IniFormat);
+  QSettings::setPath(QSettings::IniFormat, QSettings::UserScope,
+                     QString::fromStdString((dir / "settings").string()));
+  QCoreApplication::setOrganizationName(QStringLiteral("PlaneLabTest"));
+  QCoreApplication::setApplicationName(QStringLiteral("PlaneLabTest"));
 }
 
 struct PhantomCatalog {

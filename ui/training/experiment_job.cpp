@@ -50,10 +50,7 @@ Job* startExperimentJob(JobManager& jobs, const experiment::ExperimentConfig& co
       title,
       [config, efeed, version, ui_thread](JobContext& context) {
         train::Control control;
-        context.onControl([&control](bool cancel, bool pause) {
-          control.cancel = cancel;
-          control.pause = pause;
-        });
+        bindControl(context, control);
         std::size_t index = 0, count = 1;
         QString step_text;
         auto overall = [&](double fraction, const QString& detail) {

@@ -114,10 +114,7 @@ Job* startTrainingJob(JobManager& jobs, const train::TrainConfig& config, bool r
       title,
       [config, resume, feed, version](JobContext& context) {
         train::Control control;
-        context.onControl([&control](bool cancel, bool pause) {
-          control.cancel = cancel;
-          control.pause = pause;
-        });
+        bindControl(context, control);
         FeedObserver observer(context, feed);
         train::RunOptions options;
         options.resume = resume;
@@ -140,6 +137,13 @@ Job* startTrainingJob(JobManager& jobs, const train::TrainConfig& config, bool r
       true);
   feed->setParent(job);  // before any posted event can run: they run on this (the UI) thread
   return job;
+}
+
+void bindControl(JobContext& context, train::Control& control) {
+  context.onControl([&control](bool cancel, bool pause) {
+    control.cancel = cancel;
+    control.pause = pause;
+  });
 }
 
 TrainingFeed* trainingFeed(Job* job) {

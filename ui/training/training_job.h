@@ -71,6 +71,10 @@ class FeedObserver : public train::Observer {
 // application's (QCoreApplication::applicationVersion).
 Job* startTrainingJob(JobManager& jobs, const train::TrainConfig& config, bool resume);
 
+// Mirrors the job's cancel and pause into the trainer's flags until the work ends (call
+// context.onControl({}) before `control` goes out of scope).
+void bindControl(JobContext& context, train::Control& control);
+
 // The feed of a job startTrainingJob made; nullptr for other jobs.
 TrainingFeed* trainingFeed(Job* job);
 

@@ -170,7 +170,7 @@ void MainWindow::buildMenus() {
   QAction* import = file->addAction(tr("&Import DICOM…"));
   import->setObjectName(QStringLiteral("importAction"));
   import->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_I));
-  new ImportReaction(import, this, session_);
+  new CatalogActionReaction(import, session_, [this] { showImportWizard({}); });
   file->addSeparator();
   QAction* close = file->addAction(tr("&Close catalog"));
   connect(close, &QAction::triggered, session_, &CatalogSession::close);
@@ -190,7 +190,7 @@ void MainWindow::buildMenus() {
   QAction* new_experiment = exp->addAction(tr("&New experiment…"));
   new_experiment->setObjectName(QStringLiteral("newExperimentAction"));
   new_experiment->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
-  new ExperimentWizardReaction(new_experiment, this, session_);
+  new CatalogActionReaction(new_experiment, session_, [this] { showExperimentWizard(); });
   QAction* run_experiment = exp->addAction(tr("&Run or resume experiment…"));
   run_experiment->setObjectName(QStringLiteral("runExperimentAction"));
   connect(run_experiment, &QAction::triggered, this, [this] {

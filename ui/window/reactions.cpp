@@ -1,5 +1,7 @@
 #include "ui/window/reactions.h"
 
+#include <utility>
+
 #include <QFileDialog>
 #include <QThread>
 
@@ -31,32 +33,18 @@ void OpenCatalogReaction::onTriggered() {
   if (!path.isEmpty()) window_->openCatalog(path);
 }
 
-ImportReaction::ImportReaction(QAction* action, MainWindow* window, CatalogSession* session)
-    : Reaction(action), window_(window), session_(session) {
+CatalogActionReaction::CatalogActionReaction(QAction* action, CatalogSession* session,
+                                             std::function<void()> trigger)
+    : Reaction(action), session_(session), trigger_(std::move(trigger)) {
   watch(session);
   updateEnableState();
 }
 
-void ImportReaction::onTriggered() {
-  window_->showImportWizard({});
+void CatalogActionReaction::onTriggered() {
+  trigger_();
 }
 
-void ImportReaction::updateEnableState() {
-  action()->setEnabled(session_->isOpen());
-}
-
-ExperimentWizardReaction::ExperimentWizardReaction(QAction* action, MainWindow* window,
-                                                   CatalogSession* session)
-    : Reaction(action), window_(window), session_(session) {
-  watch(session);
-  updateEnableState();
-}
-
-void ExperimentWizardReaction::onTriggered() {
-  window_->showExperimentWizard();
-}
-
-void ExperimentWizardReaction::updateEnableState() {
+void CatalogActionReaction::updateEnableState() {
   action()->setEnabled(session_->isOpen());
 }
 

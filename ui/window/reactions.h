@@ -5,6 +5,7 @@
 #include <QAction>
 #include <QObject>
 #include <QStringList>
+#include <functional>
 
 namespace planelab::ui {
 
@@ -44,34 +45,20 @@ class OpenCatalogReaction : public Reaction {
   bool create_;
 };
 
-// File ▸ Import DICOM…: the import wizard (needs an open catalog).
-class ImportReaction : public Reaction {
+// An action that needs an open catalog (File ▸ Import DICOM…, Experiment ▸ New experiment…):
+// enabled while one is open, runs `trigger` (which opens the wizard) when chosen.
+class CatalogActionReaction : public Reaction {
   Q_OBJECT
  public:
-  ImportReaction(QAction* action, MainWindow* window, CatalogSession* session);
+  CatalogActionReaction(QAction* action, CatalogSession* session, std::function<void()> trigger);
 
  protected:
   void onTriggered() override;
   void updateEnableState() override;
 
  private:
-  MainWindow* window_;
   CatalogSession* session_;
-};
-
-// Experiment ▸ New experiment…: the experiment wizard (needs an open catalog).
-class ExperimentWizardReaction : public Reaction {
-  Q_OBJECT
- public:
-  ExperimentWizardReaction(QAction* action, MainWindow* window, CatalogSession* session);
-
- protected:
-  void onTriggered() override;
-  void updateEnableState() override;
-
- private:
-  MainWindow* window_;
-  CatalogSession* session_;
+  std::function<void()> trigger_;
 };
 
 // Catalog ▸ Curate: stacks, views, intersections, QA and misalignment for every study, as a job.
