@@ -2,6 +2,8 @@
 // dependence on the generator's sampling.
 #pragma once
 
+#include <unistd.h>
+
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
@@ -139,13 +141,15 @@ inline phantom::PhantomStudy makeTestStudy(phantom::Organ organ = phantom::Organ
   return study;
 }
 
-// A fresh, empty folder under $PLANELAB_TEST_TMP (or the system temp folder).
+// A fresh, empty folder under $PLANELAB_TEST_TMP (or the system temp folder), of this process:
+// CTest runs each test of a GoogleTest executable as its own process, two at a time, so tests
+// that ask for the same name must not share (or delete) each other's folder.
 inline std::filesystem::path freshTempDir(const std::string& name) {
   const char* env = std::getenv("PLANELAB_TEST_TMP");
   const std::filesystem::path root = env != nullptr
                                          ? std::filesystem::path(env)
                                          : std::filesystem::temp_directory_path() / "planelab-test";
-  const std::filesystem::path dir = root / name;
+  const std::filesystem::path dir = root / (name + "-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir;

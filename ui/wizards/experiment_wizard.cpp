@@ -662,7 +662,12 @@ class ExperimentTargetPage : public QWizardPage {
       if (!file.isEmpty()) class_labels_->setText(file);
     });
     connect(task_, &QComboBox::currentIndexChanged, this, [this] { refresh(); });
-    for (QLineEdit* e : {class_labels_, budgets_, seeds_}) {
+    // Class labels change the counts (a catalog query); budgets and seeds only the checks.
+    connect(class_labels_, &QLineEdit::textChanged, this, [this] {
+      wizard_->recount();
+      refresh();
+    });
+    for (QLineEdit* e : {budgets_, seeds_}) {
       connect(e, &QLineEdit::textChanged, this, [this] { refresh(); });
     }
   }
@@ -703,7 +708,6 @@ class ExperimentTargetPage : public QWizardPage {
 
  private:
   void refresh() {
-    wizard_->recount();  // class labels change the counts
     problems_->setText(problemText(wizard_->problems("target")));
     Q_EMIT completeChanged();
   }
