@@ -374,7 +374,7 @@ PlaneNetImpl::PlaneNetImpl(const NetworkConfig& config)
   initialise();
 }
 
-Outputs PlaneNetImpl::forward(const torch::Tensor& x) {
+std::vector<torch::Tensor> PlaneNetImpl::encode(const torch::Tensor& x) {
   auto& L = *layers_;
   TORCH_CHECK(x.dim() == 4 && x.size(1) == config_.in_channels,
               "[invalid_input] PlaneNet expects [B, ", config_.in_channels, ", H, W], got ",
@@ -391,7 +391,14 @@ Outputs PlaneNetImpl::forward(const torch::Tensor& x) {
     h = L.encoder[i]->forward(h);
     skips.push_back(h);
   }
-  const torch::Tensor bottleneck = h;
+  return skips;
+}
+
+Outputs PlaneNetImpl::forward(const torch::Tensor& x) {
+  auto& L = *layers_;
+  const std::vector<torch::Tensor> skips = encode(x);
+  const torch::Tensor bottleneck = skips.back();
+  torch::Tensor h = bottleneck;
 
   Outputs out;
   if (L.location) out.location = L.location->forward(bottleneck.amax({2, 3}));

@@ -66,6 +66,9 @@ class PlaneNetImpl : public torch::nn::Module {
   // x: [B, in_channels, H, W]. Only the configured heads are evaluated; the decoder runs only
   // when a dense head (heatmap, segmentation, restoration) is configured.
   Outputs forward(const torch::Tensor& x);
+  // The encoder's features, shallow to deep: depth tensors [B, base·2^i, H/2^i, W/2^i] (the
+  // skips; the last is the bottleneck).
+  std::vector<torch::Tensor> encode(const torch::Tensor& x);
   const NetworkConfig& config() const { return config_; }
   // Kaiming-normal (fan_in, a = 0) conv weights, BatchNorm gamma ~ N(1, 0.02), beta = 0; biases
   // and Linear layers keep PyTorch's defaults (ML-RECIPE §4.1). Uses the global torch generator
