@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <optional>
 #include <thread>
 
@@ -17,6 +18,8 @@
 #include "app/cli/progress_bar.h"
 #include "app/version.h"
 #include "data/splits.h"
+#include "export/exported_model.h"
+#include "export/model_export.h"
 #include "nn/step_benchmark.h"
 #include "sources/dicom_sources.h"
 #include "train/config_json.h"
@@ -274,16 +277,47 @@ Rgb labelColour(int value) {
   return colours[value % 8];
 }
 
-int predictVerb(const std::string& run, const std::string& checkpoint,
-                const std::string& catalog_file, const std::string& series_uid,
-                const std::string& out, int threads, bool json) {
+// What predict applies: a run's checkpoint (the C++ network) or an exported TorchScript model with
+// its card; either gives the plan, the label names and the segmentation logits.
+struct Predictor {
+  std::vector<std::string> label_names;
+  nlohmann::json provenance;
+  std::function<std::vector<std::vector<std::uint8_t>>(const std::vector<train::SourceImage>&)>
+      predict;
+};
+
+int predictVerb(const std::string& run, const std::string& model_file,
+                const std::string& checkpoint, const std::string& catalog_file,
+                const std::string& series_uid, const std::string& out, int threads, bool json) {
   int exit_code = kExitOk;
   auto cat = openOrReport(catalog_file, &exit_code);
   if (!cat) return exit_code;
   try {
-    const auto config = train::loadRunConfig(run);
-    train::applyThreads(threads > 0 ? threads : config.threads);
-    auto model = train::loadModel(run, checkpoint, train::resolveDevice(config.device));
+    Predictor predictor;
+    std::optional<train::LoadedModel> model;
+    std::optional<exporting::ExportedModel> exported;
+    if (!model_file.empty()) {
+      train::applyThreads(threads);
+      exported = exporting::loadExportedModel(model_file);
+      predictor.label_names = exported->label_names;
+      predictor.provenance = {{"model", model_file},
+                              {"card", exporting::cardPath(model_file)},
+                              {"trained_epoch", exported->card["training"].value("epoch", 0)}};
+      predictor.predict =
+          [&exported, forward = exporting::segmentationForward(*exported)](const auto& images) {
+            return train::predictSegmentation(exported->plan, forward, images);
+          };
+    } else {
+      const auto config = train::loadRunConfig(run);
+      train::applyThreads(threads > 0 ? threads : config.threads);
+      model = train::loadModel(run, checkpoint, train::resolveDevice(config.device));
+      predictor.label_names = model->label_names;
+      predictor.provenance = {
+          {"run", run}, {"checkpoint", checkpoint}, {"epoch", model->epoch + 1}};
+      predictor.predict = [&model](const auto& images) {
+        return train::predictSegmentation(*model, images);
+      };
+    }
     // The series' images, in catalog order.
     std::vector<catalog::StudyImage> images;
     for (const auto& study : cat->studies())
@@ -318,30 +352,28 @@ int predictVerb(const std::string& run, const std::string& checkpoint,
       sources.push_back(std::move(s));
       used.push_back(&image);
     }
-    const auto labels = train::predictSegmentation(model, sources);
+    const auto labels = predictor.predict(sources);
     fs::create_directories(fs::path(out) / "overlays");
     const fs::path raw = fs::path(out) / "labels.u8";
     std::ofstream raw_out(raw.string() + ".tmp", std::ios::binary);
-    nlohmann::json manifest = {{"run", run},
-                               {"checkpoint", checkpoint},
-                               {"epoch", model.epoch + 1},
-                               {"series_instance_uid", series_uid},
-                               {"label_names", model.label_names},
-                               {"labels_file", "labels.u8"},
-                               {"images", nlohmann::json::array()}};
+    nlohmann::json manifest = predictor.provenance;
+    manifest.update({{"series_instance_uid", series_uid},
+                     {"label_names", predictor.label_names},
+                     {"labels_file", "labels.u8"},
+                     {"images", nlohmann::json::array()}});
     std::uint64_t offset = 0;
     for (std::size_t i = 0; i < labels.size(); ++i) {
       const auto& map = labels[i];
       raw_out.write(reinterpret_cast<const char*>(map.data()),
                     static_cast<std::streamsize>(map.size()));
-      std::vector<std::int64_t> counts(model.label_names.size(), 0);
+      std::vector<std::int64_t> counts(predictor.label_names.size(), 0);
       for (auto v : map)
         if (v < counts.size()) ++counts[v];
       const auto& plane = sources[i].plane;
       auto rgb = greyToRgb(sources[i].pixels, plane.rows, plane.cols,
                            percentileWindow(sources[i].pixels).first,
                            percentileWindow(sources[i].pixels).second);
-      for (std::size_t k = 1; k < model.label_names.size(); ++k) {
+      for (std::size_t k = 1; k < predictor.label_names.size(); ++k) {
         std::vector<float> mask(map.size());
         for (std::size_t p = 0; p < map.size(); ++p) mask[p] = map[p] == k ? 1.0f : 0.0f;
         blendHeatmap(rgb, mask, labelColour(static_cast<int>(k)), 0.45f);
@@ -464,24 +496,31 @@ void addTrainingCommands(CLI::App& app, int* exit_code) {
   // predict
   auto* predict = app.add_subcommand("predict", "Segment a series with a trained run");
   static std::string predict_run, predict_checkpoint = "best", predict_catalog, predict_series,
-                                  predict_out, predict_config;
+                                  predict_out, predict_config, predict_model;
   static int predict_threads = 0;
   static bool predict_json = false;
   auto* p_run = predict->add_option("run", predict_run, "Run folder (segmentation)");
+  auto* p_model = predict->add_option(
+      "--model", predict_model,
+      "An exported model (planelab-cli export) instead of a run: its card gives the "
+      "preprocessing and labels");
   auto* p_catalog = predict->add_option("--catalog", predict_catalog, "Catalog");
   auto* p_series = predict->add_option("--series", predict_series, "SeriesInstanceUID");
   auto* p_out = predict->add_option("--out", predict_out, "Output folder");
   auto* p_checkpoint = predict->add_option("--checkpoint", predict_checkpoint, "best | last");
   auto* p_threads =
       predict->add_option("--threads", predict_threads, "CPU threads (0 = the run's setting)");
-  predict->add_option("--config", predict_config,
-                      "JSON with run, catalog, series, out, checkpoint, threads (flags win)");
+  predict->add_option(
+      "--config", predict_config,
+      "JSON with run or model, catalog, series, out, checkpoint, threads (flags win)");
   predict->add_flag("--json", predict_json, "Print the manifest as JSON");
-  predict->callback([exit_code, p_run, p_catalog, p_series, p_out, p_checkpoint, p_threads] {
+  predict->callback([exit_code, p_run, p_model, p_catalog, p_series, p_out, p_checkpoint,
+                     p_threads] {
     try {
       if (!predict_config.empty()) {
         VerbConfig c(predict_config, "predict");
         c.apply("run", p_run, predict_run);
+        c.apply("model", p_model, predict_model);
         c.apply("catalog", p_catalog, predict_catalog);
         c.apply("series", p_series, predict_series);
         c.apply("out", p_out, predict_out);
@@ -489,17 +528,18 @@ void addTrainingCommands(CLI::App& app, int* exit_code) {
         c.apply("threads", p_threads, predict_threads);
         c.finish();
       }
-      if (predict_run.empty() || predict_catalog.empty() || predict_series.empty() ||
-          predict_out.empty())
+      if (predict_run.empty() == predict_model.empty() || predict_catalog.empty() ||
+          predict_series.empty() || predict_out.empty())
         throw std::invalid_argument(
-            "[invalid_argument] predict needs a run folder, --catalog, --series and --out");
+            "[invalid_argument] predict needs a run folder or --model (one of them), --catalog, "
+            "--series and --out");
     } catch (const std::exception& e) {
       spdlog::error("{}", e.what());
       *exit_code = kExitFailed;
       return;
     }
-    *exit_code = predictVerb(predict_run, predict_checkpoint, predict_catalog, predict_series,
-                             predict_out, predict_threads, predict_json);
+    *exit_code = predictVerb(predict_run, predict_model, predict_checkpoint, predict_catalog,
+                             predict_series, predict_out, predict_threads, predict_json);
   });
 
   // benchmark train

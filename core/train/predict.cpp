@@ -14,11 +14,23 @@ std::vector<std::vector<std::uint8_t>> predictSegmentation(LoadedModel& model,
                                                            int batch_size) {
   if (model.net->config().segmentation_classes < 2)
     throw std::invalid_argument("[not_a_segmentation_model] the run has no segmentation head");
-  const int size = model.plan.grid.size;
+  model.net->eval();
+  return predictSegmentation(
+      model.plan,
+      [&model](const torch::Tensor& input) {
+        return model.net->forward(input.to(model.device)).segmentation.to(torch::kCPU);
+      },
+      images, batch_size);
+}
+
+std::vector<std::vector<std::uint8_t>> predictSegmentation(const data::PreprocessingPlan& plan,
+                                                           const SegmentationForward& forward,
+                                                           const std::vector<SourceImage>& images,
+                                                           int batch_size) {
+  const int size = plan.grid.size;
   const auto pixels = static_cast<std::size_t>(size) * size;
   std::vector<std::vector<std::uint8_t>> out;
   out.reserve(images.size());
-  model.net->eval();
   torch::NoGradGuard no_grad;
   const auto step = static_cast<std::size_t>(std::max(batch_size, 1));
   for (std::size_t first = 0; first < images.size(); first += step) {
@@ -26,18 +38,21 @@ std::vector<std::vector<std::uint8_t>> predictSegmentation(LoadedModel& model,
     auto input = torch::empty({static_cast<std::int64_t>(count), 1, size, size});
     for (std::size_t i = 0; i < count; ++i) {
       const auto& image = images[first + i];
-      const auto prepared = data::preprocessImage(image.pixels, image.plane, model.plan);
+      const auto prepared = data::preprocessImage(image.pixels, image.plane, plan);
       std::copy(prepared.begin(), prepared.end(), input.data_ptr<float>() + i * pixels);
     }
-    const auto probabilities =
-        torch::softmax(model.net->forward(input.to(model.device)).segmentation, 1)
-            .to(torch::kCPU)
-            .contiguous();
+    const torch::Tensor logits = forward(input);
+    if (logits.dim() != 4 || logits.size(0) != static_cast<std::int64_t>(count) ||
+        logits.size(1) < 2 || logits.size(2) != size || logits.size(3) != size) {
+      throw std::invalid_argument("[not_a_segmentation_model] the network's output is not [B, C, " +
+                                  std::to_string(size) + ", " + std::to_string(size) + "] logits");
+    }
+    const auto probabilities = torch::softmax(logits.to(torch::kFloat32), 1).contiguous();
     const auto classes = probabilities.size(1);
     const float* p = probabilities.data_ptr<float>();
     for (std::size_t i = 0; i < count; ++i) {
       const auto& source = images[first + i].plane;
-      const auto grid = data::resampledPlane(source, model.plan.grid);
+      const auto grid = data::resampledPlane(source, plan.grid);
       std::vector<std::uint8_t> labels(static_cast<std::size_t>(source.rows) * source.cols, 0);
       std::vector<double> mixed(static_cast<std::size_t>(classes));
       for (int r = 0; r < source.rows; ++r)

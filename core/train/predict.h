@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "geometry/image_plane.h"
@@ -21,6 +22,14 @@ struct SourceImage {
 // Label maps on each source grid (rows * cols, values index model.label_names). `batch_size`
 // images per forward pass.
 std::vector<std::vector<std::uint8_t>> predictSegmentation(LoadedModel& model,
+                                                           const std::vector<SourceImage>& images,
+                                                           int batch_size = 8);
+
+// The same for any network that maps preprocessed images [B, 1, size, size] (CPU, float32) to
+// segmentation logits [B, C, size, size] — an exported TorchScript model with its card's plan.
+using SegmentationForward = std::function<torch::Tensor(const torch::Tensor& input)>;
+std::vector<std::vector<std::uint8_t>> predictSegmentation(const data::PreprocessingPlan& plan,
+                                                           const SegmentationForward& forward,
                                                            const std::vector<SourceImage>& images,
                                                            int batch_size = 8);
 
