@@ -25,6 +25,7 @@
 #include "train/trainer.h"
 #include "ui/event_loop.h"
 #include "ui/jobs/job_manager.h"
+#include "ui/training/export_dialog.h"
 #include "ui/training/results_view.h"
 #include "ui/training/training_dashboard.h"
 #include "ui/training/training_job.h"
@@ -306,6 +307,35 @@ class TrainingDashboardTest : public QObject {
         },
         30000));
     QCOMPARE(dashboard.runs().size(), 1);
+  }
+
+  void exportsAFinishedRun() {
+    QVERIFY(!pretrained_.isEmpty());
+    JobManager jobs;
+    TrainingDashboard dashboard(&jobs);
+    dashboard.show();
+    dashboard.openRun(pretrained_);
+    QVERIFY(waitUntil([&] { return dashboard.runs().size() == 1; }, 30000));
+    QVERIFY(button(dashboard, "exportButton")->isEnabled());
+    // The dialog proposes the encoder for a pretraining run, a file inside the run folder.
+    planelab::ui::ExportDialog dialog(pretrained_, true);
+    planelab::exporting::ExportRequest request = dialog.request();
+    QCOMPARE(request.outputs, planelab::exporting::Outputs::kEncoder);
+    QVERIFY(QString::fromStdString(request.out).startsWith(pretrained_));
+    request.out = (root() / "exported" / "encoder.pt").string();
+    Job* job = dashboard.exportCurrentRun(request);
+    QVERIFY(job != nullptr);
+    QVERIFY(waitUntil([&] { return job->finished(); }, 60000));
+    QVERIFY2(job->outcome().ok(), qPrintable(job->outcome().message));
+    QVERIFY(fs::exists(request.out));
+    QVERIFY(fs::exists(planelab::exporting::cardPath(request.out)));
+    QVERIFY(labelText(dashboard, "statusLabel").startsWith(QStringLiteral("Exported to")));
+    // Again without overwrite: refused with the core's key, the files stay.
+    Job* again = dashboard.exportCurrentRun(request);
+    QVERIFY(waitUntil([&] { return again->finished(); }, 60000));
+    QCOMPARE(again->outcome().error_key, QStringLiteral("output_exists"));
+    QVERIFY(labelText(dashboard, "statusLabel").startsWith(QStringLiteral("[output_exists]")));
+    QVERIFY(fs::exists(request.out));
   }
 
   void eventLoopStaysResponsiveWhileTraining() {

@@ -29,6 +29,7 @@
 #include <limits>
 
 #include "train/trainer.h"
+#include "ui/training/export_dialog.h"
 
 namespace planelab::ui {
 namespace {
@@ -77,6 +78,7 @@ TrainingDashboard::TrainingDashboard(JobManager* jobs, QWidget* parent)
       log_check_(new QCheckBox(tr("Logarithmic loss axis"), this)),
       open_button_(new QPushButton(tr("Open run…"), this)),
       resume_run_button_(new QPushButton(tr("Resume run"), this)),
+      export_button_(new QPushButton(tr("Export model…"), this)),
       pause_button_(new QPushButton(tr("Pause"), this)),
       cancel_button_(new QPushButton(tr("Cancel"), this)),
       epoch_label_(new QLabel(this)),
@@ -97,6 +99,8 @@ TrainingDashboard::TrainingDashboard(JobManager* jobs, QWidget* parent)
   log_check_->setObjectName(QStringLiteral("logScaleCheck"));
   open_button_->setObjectName(QStringLiteral("openRunButton"));
   resume_run_button_->setObjectName(QStringLiteral("resumeRunButton"));
+  export_button_->setObjectName(QStringLiteral("exportButton"));
+  export_button_->setToolTip(tr("TorchScript with its model card (docs/export.md)"));
   pause_button_->setObjectName(QStringLiteral("pauseButton"));
   cancel_button_->setObjectName(QStringLiteral("cancelButton"));
   epoch_label_->setObjectName(QStringLiteral("epochLabel"));
@@ -127,6 +131,7 @@ TrainingDashboard::TrainingDashboard(JobManager* jobs, QWidget* parent)
   auto* controls = new QHBoxLayout;
   controls->addWidget(open_button_);
   controls->addWidget(resume_run_button_);
+  controls->addWidget(export_button_);
   controls->addSpacing(12);
   controls->addWidget(pause_button_);
   controls->addWidget(cancel_button_);
@@ -168,6 +173,20 @@ TrainingDashboard::TrainingDashboard(JobManager* jobs, QWidget* parent)
     if (!dir.isEmpty()) openRun(dir);
   });
   connect(resume_run_button_, &QPushButton::clicked, this, [this] { resumeCurrentRun(); });
+  connect(export_button_, &QPushButton::clicked, this, [this] {
+    const Run* run = current();
+    if (run == nullptr) return;
+    bool pretraining = false;
+    try {
+      pretraining = train::loadRunConfig(run->key.toStdString()).task == "pretrain";
+    } catch (const std::exception&) {
+    }
+    auto* dialog = new ExportDialog(run->key, pretraining, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this,
+            [this, dialog] { exportCurrentRun(dialog->request()); });
+    dialog->open();  // window-modal, the event loop (and running jobs) go on
+  });
   connect(pause_button_, &QPushButton::clicked, this, [this] {
     Run* run = current();
     if (run == nullptr || run->job.isNull()) return;
@@ -714,6 +733,28 @@ void TrainingDashboard::refreshControls() {
                                                                              : tr("Pause"));
   cancel_button_->setEnabled(active);
   resume_run_button_->setEnabled(run != nullptr && !active && run->resumable);
+  export_button_->setEnabled(
+      run != nullptr && !active &&
+      QFileInfo::exists(QDir(run->key).filePath(QStringLiteral("checkpoints/best.pt"))));
+}
+
+Job* TrainingDashboard::exportCurrentRun(const exporting::ExportRequest& request) {
+  Run* run = current();
+  if (run == nullptr || (!run->job.isNull() && !run->job->finished() && !run->ended))
+    return nullptr;
+  Job* job = startExportJob(*jobs_, request);
+  const QString key = run->key;
+  status_label_->setText(tr("Exporting to %1…").arg(QString::fromStdString(request.out)));
+  connect(job, &Job::finishedWith, this, [this, job, key] {
+    const JobOutcome& outcome = job->outcome();
+    Run* r = findRun(key);
+    if (r == nullptr) return;
+    r->status = outcome.ok()
+                    ? tr("Exported to %1 (model card next to it).").arg(outcome.result.toString())
+                    : QStringLiteral("[%1] %2").arg(outcome.error_key, outcome.message);
+    if (r == current()) refreshLabels();
+  });
+  return job;
 }
 
 Job* TrainingDashboard::resumeCurrentRun() {

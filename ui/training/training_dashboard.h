@@ -18,6 +18,7 @@
 #include <memory>
 #include <vector>
 
+#include "export/model_export.h"
 #include "train/curve_display.h"
 #include "train/events.h"
 #include "train/metrics_history.h"
@@ -57,6 +58,9 @@ class TrainingDashboard : public QWidget {
   // Resumes the current run when it is interrupted (not running, checkpoints/last.pt, no
   // evaluation.json): a new training job, watched here. nullptr when it cannot.
   Job* resumeCurrentRun();
+  // Exports the current run (not while it trains) as a job; the status line says where it went
+  // or why it failed. The Export button opens ExportDialog for the request.
+  Job* exportCurrentRun(const exporting::ExportRequest& request);
   // Exponential moving average weight, 0–0.99 (the slider's steps of 0.01).
   void setSmoothing(double weight);
   void setLogScale(bool log);
@@ -141,6 +145,7 @@ class TrainingDashboard : public QWidget {
   QCheckBox* log_check_;
   QPushButton* open_button_;
   QPushButton* resume_run_button_;
+  QPushButton* export_button_;
   QPushButton* pause_button_;
   QPushButton* cancel_button_;
   QLabel* epoch_label_;
