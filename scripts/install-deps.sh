@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs PlaneLab's build and test dependencies on Debian 12 (apt packages only).
-# Idempotent: packages already present are skipped, so CI and developers can run it every time.
+# Installs PlaneLab's build and test dependencies on Debian 12: apt packages, and ONNX Runtime from
+# npm (onnxruntime-node, for the ONNX export tests) into build/npm/.
+# Idempotent: what is already present is skipped, so CI and developers can run it every time.
 # Usage: scripts/install-deps.sh            (as root or with sudo available)
 set -euo pipefail
 
@@ -13,6 +14,8 @@ packages=(
   # LibTorch 1.13 (CPU) for core/data, nn, train; Python PyTorch on the same LibTorch for checks
   # and speed comparisons
   libtorch-dev python3-torch
+  # ONNX export: the ONNX project's protobuf definitions; onnx.checker for the tests
+  libonnx-dev libprotobuf-dev python3-onnx
   # the desktop application: Qt6 Widgets/Charts/OpenGL, Qt's translation tools, VTK 9 (its CMake
   # package needs MPI headers); GUI tests render VTK under Xvfb with Mesa's software GL
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
@@ -29,14 +32,29 @@ for p in "${packages[@]}"; do
     missing+=("$p")
   fi
 done
-
-if [ ${#missing[@]} -eq 0 ]; then
-  echo "install-deps: all ${#packages[@]} packages present"
-  exit 0
-fi
+# Node.js and npm run ONNX Runtime in the tests; a machine may already have them from elsewhere
+# (e.g. NodeSource), so only ask Debian for them when they are missing.
+if ! command -v node > /dev/null || ! command -v npm > /dev/null; then missing+=(nodejs npm); fi
 
 sudo_cmd=()
 if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
-echo "install-deps: installing ${missing[*]}"
-"${sudo_cmd[@]}" apt-get update -qq
-DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages present"
+else
+  echo "install-deps: installing ${missing[*]}"
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# ONNX Runtime for Node (CPU binaries ship in the package; =skip fetches no GPU add-ons).
+root=$(cd "$(dirname "$0")/.." && pwd)
+npm_dir=$root/build/npm
+ort_version=1.30.0
+if [ ! -f "$npm_dir/node_modules/onnxruntime-node/package.json" ] ||
+   ! grep -q "\"version\": \"$ort_version\"" "$npm_dir/node_modules/onnxruntime-node/package.json"; then
+  echo "install-deps: npm onnxruntime-node@$ort_version -> $npm_dir"
+  mkdir -p "$npm_dir"
+  npm install --prefix "$npm_dir" --no-audit --no-fund --no-save \
+    "onnxruntime-node@$ort_version" --onnxruntime-node-install=skip > "$npm_dir/install.log" 2>&1 ||
+    { tail -20 "$npm_dir/install.log"; exit 1; }
+fi

@@ -30,6 +30,7 @@ int exportVerb(const ExportArgs& a) {
   request.run_dir = a.run;
   request.out = a.out;
   request.checkpoint = a.checkpoint;
+  request.format = a.format;
   request.outputs = a.encoder ? exporting::Outputs::kEncoder : exporting::Outputs::kHeads;
   request.overwrite = a.overwrite;
   request.software_version = PLANELAB_VERSION;
@@ -45,12 +46,16 @@ int exportVerb(const ExportArgs& a) {
                                       {"card_content", result.card}};
       std::printf("%s\n", summary.dump(2).c_str());
     } else {
-      std::printf("wrote %s (TorchScript, %s, %lld parameters) and %s\n", result.model_file.c_str(),
+      const bool onnx = a.format == "onnx";
+      std::printf("wrote %s (%s, %s, %lld parameters) and %s\n", result.model_file.c_str(),
+                  onnx ? "ONNX opset 17" : "TorchScript",
                   a.encoder ? "encoder features" : "the run's heads",
                   static_cast<long long>(result.card.value("parameters", 0LL)),
                   result.card_file.c_str());
-      std::printf("reloaded and checked against the network: max |difference| %.3g\n",
-                  result.max_abs_diff);
+      if (!onnx) {
+        std::printf("reloaded and checked against the network: max |difference| %.3g\n",
+                    result.max_abs_diff);
+      }
     }
     return kExitOk;
   } catch (const std::exception& e) {
@@ -66,9 +71,12 @@ void addExportCommand(CLI::App& app, int* exit_code) {
       "export", "Write a run's network as TorchScript with its model card (JSON) next to it");
   static ExportArgs args;
   cmd->add_option("run", args.run, "Run folder")->required();
-  cmd->add_option("--out", args.out, "Model file to write, e.g. model.pt (card: model.card.json)")
+  cmd->add_option("--out", args.out,
+                  "Model file to write, e.g. model.pt or model.onnx (card: model.pt.card.json)")
       ->required();
-  cmd->add_option("--format", args.format, "torchscript")->check(CLI::IsMember({"torchscript"}));
+  cmd->add_option("--format", args.format,
+                  "torchscript (default) | onnx (opset 17; run it with ONNX Runtime)")
+      ->check(CLI::IsMember({"torchscript", "onnx"}));
   cmd->add_option("--checkpoint", args.checkpoint, "best | last")
       ->check(CLI::IsMember({"best", "last"}));
   cmd->add_flag("--encoder", args.encoder,

@@ -1,5 +1,5 @@
-// planelab-cli export: a training run's network as a TorchScript file with its model card
-// (core/export, docs/export.md).
+// planelab-cli export: a training run's network as a TorchScript file or an ONNX graph, with its
+// model card (core/export, docs/export.md).
 #pragma once
 
 #include <CLI/CLI.hpp>

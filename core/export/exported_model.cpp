@@ -22,6 +22,12 @@ ExportedModel loadExportedModel(const std::string& model_file) {
     throw std::invalid_argument("[invalid_model_card] " + card_file +
                                 " is not a PlaneLab model card");
   }
+  if (model.card.contains("model") && model.card["model"].value("format", "") != "torchscript") {
+    throw std::invalid_argument("[unsupported_format] " + model_file + " is " +
+                                model.card["model"].value("format", "") +
+                                ": PlaneLab runs TorchScript exports; run ONNX ones with ONNX "
+                                "Runtime (docs/export.md)");
+  }
   try {
     model.plan = data::PreprocessingPlan::fromJson(model.card.at("preprocessing").at("plan"));
     model.task = model.card.at("task").get<std::string>();

@@ -5,6 +5,9 @@
 #include <stdexcept>
 
 #include "data/random.h"
+#ifdef PLANELAB_HAVE_ONNX
+#include "export/onnx_export.h"
+#endif
 #include "train/config.h"
 #include "train/trainer.h"
 
@@ -137,9 +140,7 @@ void removeQuietly(const fs::path& file) {
 }  // namespace
 
 std::string cardPath(const std::string& model_file) {
-  fs::path card(model_file);
-  card.replace_extension(".card.json");
-  return card.string();
+  return model_file + ".card.json";
 }
 
 ExportResult exportRun(const ExportRequest& request) {
@@ -156,42 +157,35 @@ ExportResult exportRun(const ExportRequest& request) {
   const nn::NetworkConfig& net = model.net->config();
   const std::int64_t size = model.plan.grid.size;
 
-  torch::jit::Module module = toTorchScript(model.net, request.outputs);
   const fs::path parent = fs::path(result.model_file).parent_path();
   if (!parent.empty()) {
     std::error_code error;
     fs::create_directories(parent, error);
   }
-  saveTorchScript(module, result.model_file);
-
-  // The written file against the network on one input of the model's shape.
-  {
+  const bool onnx = request.format == "onnx";
+  json check;
+  if (onnx) {
+#ifdef PLANELAB_HAVE_ONNX
+    saveOnnx(model.net, request.outputs, size, result.model_file, request.software_version);
+    // No ONNX Runtime inside PlaneLab: the graph is checked against the network by the tests
+    // (onnx.checker and ONNX Runtime, within 1e-4), not per export.
+    check = {{"run", false},
+             {"why",
+              "PlaneLab has no ONNX Runtime; its tests compare ONNX Runtime with the "
+              "network (max |difference| <= 1e-4)"}};
+#else
+    throw std::invalid_argument("[unsupported_format] this build has no ONNX (libonnx-dev)");
+#endif
+  } else {
+    torch::jit::Module module = toTorchScript(model.net, request.outputs);
+    saveTorchScript(module, result.model_file);
+    // The written file against the network on one input of the model's shape.
     torch::NoGradGuard no_grad;
     torch::manual_seed(0);
     const torch::Tensor x = torch::randn({2, net.in_channels, size, size});
-    std::vector<torch::Tensor> expected;
-    if (request.outputs == Outputs::kEncoder) {
-      expected = model.net->encode(x);
-    } else {
-      const nn::Outputs o = model.net->forward(x);
-      for (const auto& head : headNames(net)) {
-        if (head == "heatmaps") expected.push_back(o.heatmaps);
-        if (head == "location") expected.push_back(o.location);
-        if (head == "segmentation") expected.push_back(o.segmentation);
-        if (head == "classification") expected.push_back(o.classification);
-        if (head == "restoration") expected.push_back(o.restoration);
-      }
-    }
+    const std::vector<torch::Tensor> expected = networkOutputs(model.net, x, request.outputs);
     torch::jit::Module loaded = torch::jit::load(result.model_file);
-    const torch::jit::IValue value = loaded.forward({x});
-    std::vector<torch::Tensor> got;
-    if (value.isTensor()) {
-      got.push_back(value.toTensor());
-    } else if (value.isTuple()) {
-      for (const auto& v : value.toTuple()->elements()) got.push_back(v.toTensor());
-    } else {
-      got = value.toTensorVector();
-    }
+    const std::vector<torch::Tensor> got = tensorsOf(loaded.forward({x}));
     double worst = got.size() == expected.size() ? 0.0 : 1e30;
     for (std::size_t i = 0; i < std::min(got.size(), expected.size()); ++i) {
       worst = got[i].sizes() == expected[i].sizes()
@@ -206,6 +200,10 @@ ExportResult exportRun(const ExportRequest& request) {
           "network's by " +
           std::to_string(worst));
     }
+    check = {{"run", true},
+             {"input", "N(0, 1) noise, seed 0, shape [2, in_channels, size, size]"},
+             {"max_abs_diff", result.max_abs_diff},
+             {"tolerance", kTolerance}};
   }
 
   const json run = readJsonFile(fs::path(request.run_dir) / "run.json");
@@ -216,9 +214,13 @@ ExportResult exportRun(const ExportRequest& request) {
       {"name", fs::path(request.run_dir).filename().string()},
       {"model",
        {{"file", fs::path(result.model_file).filename().string()},
-        {"format", "torchscript"},
+        {"format", onnx ? "onnx" : "torchscript"},
         {"outputs", request.outputs == Outputs::kEncoder ? "encoder" : "heads"},
-        {"load", {{"python", "torch.jit.load(file).eval()"}, {"cpp", "torch::jit::load(file)"}}}}},
+        {"load", onnx ? json{{"opset", kOnnxOpset},
+                             {"python", "onnxruntime.InferenceSession(file)"},
+                             {"node", "ort.InferenceSession.create(file)"}}
+                      : json{{"python", "torch.jit.load(file).eval()"},
+                             {"cpp", "torch::jit::load(file)"}}}}},
       {"task", model.config.task},
       {"input", tensorSpec("image", {-1, net.in_channels, size, size},
                            "preprocessed images (see preprocessing), layout NCHW")},
@@ -250,10 +252,7 @@ ExportResult exportRun(const ExportRequest& request) {
        {{"planelab", request.software_version},
         {"libtorch", TORCH_VERSION},
         {"trained_with", run.is_object() ? run.value("software", "") : ""}}},
-      {"export_check",
-       {{"input", "N(0, 1) noise, seed 0, shape [2, in_channels, size, size]"},
-        {"max_abs_diff", result.max_abs_diff},
-        {"tolerance", kTolerance}}}};
+      {"export_check", check}};
   if (model.config.task == "segmentation") {
     json labels = json::array();
     for (std::size_t v = 0; v < model.label_names.size(); ++v)

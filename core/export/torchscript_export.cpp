@@ -215,6 +215,32 @@ torch::jit::Module toTorchScript(nn::PlaneNet& net, Outputs outputs) {
   return top;
 }
 
+std::vector<torch::Tensor> networkOutputs(nn::PlaneNet& net, const torch::Tensor& x,
+                                          Outputs outputs) {
+  torch::NoGradGuard no_grad;
+  if (outputs == Outputs::kEncoder) return net->encode(x);
+  const nn::Outputs o = net->forward(x);
+  std::vector<torch::Tensor> out;
+  for (const auto& head : headNames(net->config())) {
+    if (head == "heatmaps") out.push_back(o.heatmaps);
+    if (head == "location") out.push_back(o.location);
+    if (head == "segmentation") out.push_back(o.segmentation);
+    if (head == "classification") out.push_back(o.classification);
+    if (head == "restoration") out.push_back(o.restoration);
+  }
+  return out;
+}
+
+std::vector<torch::Tensor> tensorsOf(const torch::jit::IValue& value) {
+  if (value.isTensor()) return {value.toTensor()};
+  std::vector<torch::Tensor> out;
+  if (value.isTuple()) {
+    for (const auto& v : value.toTuple()->elements()) out.push_back(v.toTensor());
+    return out;
+  }
+  return value.toTensorVector();
+}
+
 void saveTorchScript(torch::jit::Module& module, const std::string& file) {
   try {
     module.save(file);

@@ -32,6 +32,12 @@ std::vector<std::string> headNames(const nn::NetworkConfig& config);
 // Builds the module from the network's current parameters and buffers (copied to the CPU).
 torch::jit::Module toTorchScript(nn::PlaneNet& net, Outputs outputs);
 
+// The network's own outputs for x, in the export's order: the reference every export must match.
+std::vector<torch::Tensor> networkOutputs(nn::PlaneNet& net, const torch::Tensor& x,
+                                          Outputs outputs);
+// A TorchScript forward's result (one tensor, a tuple or a list) as tensors.
+std::vector<torch::Tensor> tensorsOf(const torch::jit::IValue& value);
+
 // Saves it (TorchScript archive, a zip). Throws std::runtime_error "[cannot_write] ..." when the
 // file cannot be written.
 void saveTorchScript(torch::jit::Module& module, const std::string& file);

@@ -10,6 +10,7 @@
 #include <QAbstractAxis>
 #include <QChart>
 #include <QChartView>
+#include <QComboBox>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QEventLoop>
@@ -336,6 +337,17 @@ class TrainingDashboardTest : public QObject {
     QCOMPARE(again->outcome().error_key, QStringLiteral("output_exists"));
     QVERIFY(labelText(dashboard, "statusLabel").startsWith(QStringLiteral("[output_exists]")));
     QVERIFY(fs::exists(request.out));
+    // ONNX: the dialog's format follows into the file name and the request.
+    dialog.findChild<QComboBox*>(QStringLiteral("exportFormat"))->setCurrentIndex(1);
+    planelab::exporting::ExportRequest onnx = dialog.request();
+    QCOMPARE(onnx.format, std::string("onnx"));
+    QVERIFY(QString::fromStdString(onnx.out).endsWith(QStringLiteral(".onnx")));
+    onnx.out = (root() / "exported" / "encoder.onnx").string();
+    Job* as_onnx = dashboard.exportCurrentRun(onnx);
+    QVERIFY(waitUntil([&] { return as_onnx->finished(); }, 60000));
+    QVERIFY2(as_onnx->outcome().ok(), qPrintable(as_onnx->outcome().message));
+    QVERIFY(fs::exists(onnx.out));
+    QVERIFY(fs::exists(planelab::exporting::cardPath(onnx.out)));
   }
 
   void eventLoopStaysResponsiveWhileTraining() {

@@ -21,12 +21,16 @@ namespace planelab::ui {
 ExportDialog::ExportDialog(const QString& run_dir, bool pretraining, QWidget* parent)
     : QDialog(parent),
       run_dir_(run_dir),
+      format_(new QComboBox(this)),
       checkpoint_(new QComboBox(this)),
       outputs_(new QComboBox(this)),
       file_(new QLineEdit(this)),
       overwrite_(new QCheckBox(tr("Replace an existing model and card"), this)) {
   setObjectName(QStringLiteral("exportDialog"));
   setWindowTitle(tr("Export model"));
+  format_->setObjectName(QStringLiteral("exportFormat"));
+  format_->addItem(tr("TorchScript (.pt)"), QStringLiteral("torchscript"));
+  format_->addItem(tr("ONNX, opset 17 (.onnx)"), QStringLiteral("onnx"));
   checkpoint_->setObjectName(QStringLiteral("exportCheckpoint"));
   checkpoint_->addItem(tr("best (selected on validation)"), QStringLiteral("best"));
   checkpoint_->addItem(tr("last epoch"), QStringLiteral("last"));
@@ -44,15 +48,16 @@ ExportDialog::ExportDialog(const QString& run_dir, bool pretraining, QWidget* pa
   file_row->addWidget(file_, 1);
   file_row->addWidget(browse);
   auto* note = new QLabel(
-      tr("Writes a TorchScript file (torch.jit.load in Python, torch::jit::load in C++) and, "
-         "next to it, its model card (.card.json) with the preprocessing, labels and "
-         "provenance. See docs/export.md."),
+      tr("Writes a TorchScript file (torch.jit.load in Python, torch::jit::load in C++) or an "
+         "ONNX graph (ONNX Runtime) and, next to it, its model card (<file>.card.json) with the "
+         "preprocessing, labels and provenance. See docs/export.md."),
       this);
   note->setWordWrap(true);
   auto* buttons = new QDialogButtonBox(QDialogButtonBox::Cancel, this);
   buttons->addButton(tr("Export"), QDialogButtonBox::AcceptRole);
   auto* form = new QFormLayout(this);
   form->addRow(tr("Run"), new QLabel(run_dir, this));
+  form->addRow(tr("Format"), format_);
   form->addRow(tr("Checkpoint"), checkpoint_);
   form->addRow(tr("Model returns"), outputs_);
   form->addRow(tr("File"), file_row);
@@ -61,8 +66,15 @@ ExportDialog::ExportDialog(const QString& run_dir, bool pretraining, QWidget* pa
   form->addRow(buttons);
   connect(browse, &QPushButton::clicked, this, [this] {
     const QString file = QFileDialog::getSaveFileName(this, tr("Model file"), file_->text(),
-                                                      tr("TorchScript (*.pt)"));
+                                                      tr("TorchScript (*.pt);;ONNX (*.onnx)"));
     if (!file.isEmpty()) file_->setText(file);
+  });
+  connect(format_, &QComboBox::currentIndexChanged, this, [this] {
+    QFileInfo file(file_->text());
+    const QString suffix = format_->currentData().toString() == QLatin1String("onnx")
+                               ? QStringLiteral(".onnx")
+                               : QStringLiteral(".pt");
+    file_->setText(file.dir().filePath(file.completeBaseName() + suffix));
   });
   connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
   connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
@@ -71,6 +83,7 @@ ExportDialog::ExportDialog(const QString& run_dir, bool pretraining, QWidget* pa
 exporting::ExportRequest ExportDialog::request() const {
   exporting::ExportRequest r;
   r.run_dir = run_dir_.toStdString();
+  r.format = format_->currentData().toString().toStdString();
   r.checkpoint = checkpoint_->currentData().toString().toStdString();
   r.outputs = outputs_->currentData().toString() == QLatin1String("encoder")
                   ? exporting::Outputs::kEncoder

@@ -1,6 +1,6 @@
-// Exporting a run from the desktop application: a dialog for the checkpoint, what the model
-// returns (the run's heads, or the encoder's features) and the file; the export itself
-// (exporting::exportRun — TorchScript plus model card, reloaded and checked) runs as a job.
+// Exporting a run from the desktop application: a dialog for the format (TorchScript or ONNX), the
+// checkpoint, what the model returns (the run's heads, or the encoder's features) and the file;
+// the export itself (exporting::exportRun: the model plus its card) runs as a job.
 #pragma once
 
 #include <QDialog>
@@ -26,6 +26,7 @@ class ExportDialog : public QDialog {
 
  private:
   QString run_dir_;
+  QComboBox* format_;
   QComboBox* checkpoint_;
   QComboBox* outputs_;
   QLineEdit* file_;
