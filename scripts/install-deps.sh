@@ -54,7 +54,9 @@ if [ ! -f "$npm_dir/node_modules/onnxruntime-node/package.json" ] ||
    ! grep -q "\"version\": \"$ort_version\"" "$npm_dir/node_modules/onnxruntime-node/package.json"; then
   echo "install-deps: npm onnxruntime-node@$ort_version -> $npm_dir"
   mkdir -p "$npm_dir"
+  # A machine without the npm registry still builds and runs every other test; the ONNX Runtime
+  # checks then fail and say where ONNX Runtime was expected.
   npm install --prefix "$npm_dir" --no-audit --no-fund --no-save \
     "onnxruntime-node@$ort_version" --onnxruntime-node-install=skip > "$npm_dir/install.log" 2>&1 ||
-    { tail -20 "$npm_dir/install.log"; exit 1; }
+    { tail -20 "$npm_dir/install.log"; echo "install-deps: WARNING: npm install failed" >&2; }
 fi
