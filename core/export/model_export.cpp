@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "data/random.h"
+#include "data/splits.h"
 #ifdef PLANELAB_HAVE_ONNX
 #include "export/onnx_export.h"
 #endif
@@ -206,6 +207,7 @@ ExportResult exportRun(const ExportRequest& request) {
              {"tolerance", kTolerance}};
   }
 
+  const json training_config = trainingConfig(model.config);
   const json run = readJsonFile(fs::path(request.run_dir) / "run.json");
   const json evaluation = readJsonFile(fs::path(request.run_dir) / "evaluation.json");
   json card = {
@@ -234,15 +236,8 @@ ExportResult exportRun(const ExportRequest& request) {
       {"training",
        {{"checkpoint", request.checkpoint},
         {"epoch", model.epoch + 1},
-        {"config", trainingConfig(model.config)},
-        {"config_hash",
-         [&] {
-           char hex[17];
-           std::snprintf(
-               hex, sizeof hex, "%016llx",
-               static_cast<unsigned long long>(data::fnv1a64(trainingConfig(model.config).dump())));
-           return std::string(hex);
-         }()},
+        {"config", training_config},
+        {"config_hash", data::hex64(data::fnv1a64(training_config.dump()))},
         {"data", run.is_object() ? dataProvenance(run) : json()},
         {"selection", run.is_object() ? run.value("selection", "") : ""}}},
       {"pretraining", pretrainingProvenance(model.config)},
@@ -264,22 +259,11 @@ ExportResult exportRun(const ExportRequest& request) {
       classes.push_back({{"index", c}, {"name", model.class_names[c]}});
     card["classes"] = classes;
   }
-  const fs::path tmp = result.card_file + ".tmp";
-  {
-    std::ofstream out(tmp);
-    out << card.dump(2) << '\n';
-    if (!out.flush()) {
-      removeQuietly(tmp);
-      removeQuietly(result.model_file);
-      throw std::runtime_error("[cannot_write] " + tmp.string());
-    }
-  }
-  std::error_code error;
-  fs::rename(tmp, result.card_file, error);
-  if (error) {
-    removeQuietly(tmp);
-    removeQuietly(result.model_file);
-    throw std::runtime_error("[cannot_write] " + result.card_file + ": " + error.message());
+  try {
+    data::writeJsonAtomically(result.card_file, card);
+  } catch (const std::runtime_error&) {
+    removeQuietly(result.model_file);  // a model without its card is not usable
+    throw;
   }
   result.card = std::move(card);
   return result;

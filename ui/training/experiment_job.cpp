@@ -77,13 +77,9 @@ Job* startExperimentJob(JobManager& jobs, const experiment::ExperimentConfig& co
           index = i;
           count = std::max<std::size_t>(n, 1);
           step_text = QStringLiteral("[%1/%2] %3").arg(i + 1).arg(n).arg(stepTitle(step));
-          const QString dir = QString::fromStdString(step.dir);
           context.log(step_text + (step.state == "interrupted" ? ExperimentFeed::tr(" (resuming)")
                                                                : QString()));
           overall(0.0, {});
-          context.post([efeed, i, n, t = stepTitle(step), dir] {
-            Q_EMIT efeed->stepStarted(static_cast<int>(i), static_cast<int>(n), t, dir);
-          });
           if (!isTraining(step)) return;
           // Made here, lives on the UI thread: parented to the experiment's feed there, before
           // any of the run's own events (queued after this one) arrive.
@@ -94,7 +90,7 @@ Job* startExperimentJob(JobManager& jobs, const experiment::ExperimentConfig& co
                 overall(total > 0 ? static_cast<double>(done) / static_cast<double>(total) : 0.0,
                         text);
               });
-          context.post([efeed, feed, dir] {
+          context.post([efeed, feed, dir = QString::fromStdString(step.dir)] {
             feed->setParent(efeed);
             Q_EMIT efeed->runStarted(feed, dir);
           });
@@ -140,14 +136,8 @@ Job* startExperimentJob(JobManager& jobs, const experiment::ExperimentConfig& co
                       csv = QString::fromStdString(result.results_csv)] {
           Q_EMIT efeed->finished(status, csv);
         });
-        JobOutcome outcome;
-        if (result.status == "cancelled") {
-          outcome.cancelled = true;
-        } else if (result.status != "completed") {
-          outcome = failedOutcome(result.message, QStringLiteral("experiment_failed"));
-        }
-        outcome.result = QString::fromStdString(config.out);
-        return outcome;
+        return statusOutcome(result.status, result.message, QStringLiteral("experiment_failed"),
+                             QString::fromStdString(config.out));
       },
       true);
   efeed->setParent(job);

@@ -24,8 +24,6 @@ class ExperimentFeed : public QObject {
   explicit ExperimentFeed(QObject* parent = nullptr) : QObject(parent) {}
 
  Q_SIGNALS:
-  // index of count steps (0-based), its title (stepTitle) and folder.
-  void stepStarted(int index, int count, const QString& title, const QString& dir);
   // A pretraining or fine-tuning step started: its run's feed (a child of this feed) and folder.
   void runStarted(planelab::ui::TrainingFeed* feed, const QString& run_dir);
   // The experiment ended: status completed | cancelled | failed, and results.csv ("" if none).

@@ -332,13 +332,8 @@ void TrainingDashboard::watch(Job* job, TrainingFeed* feed, const QString& run_d
     connect(feed, &TrainingFeed::finished, this, [this, key, feed](const train::RunResult& result) {
       Run* r = findRun(key);
       if (r == nullptr || r->feed != feed) return;
-      JobOutcome outcome;
-      if (result.status == "cancelled") {
-        outcome.cancelled = true;
-      } else if (result.status != "completed") {
-        outcome = failedOutcome(result.message, QString::fromStdString(result.status));
-      }
-      onRunEnded(key, outcome);
+      onRunEnded(
+          key, statusOutcome(result.status, result.message, QString::fromStdString(result.status)));
     });
   }
   if (job != nullptr) {
@@ -724,10 +719,14 @@ void TrainingDashboard::refreshLabels() {
   status_label_->setText(run->status);
 }
 
+bool TrainingDashboard::isRunning(const Run& run) {
+  return !run.job.isNull() && !run.job->finished() && !run.ended;
+}
+
 void TrainingDashboard::refreshControls() {
   const Run* run = current();
   const Job* job = run == nullptr ? nullptr : run->job.data();
-  const bool active = job != nullptr && !job->finished() && !run->ended;
+  const bool active = run != nullptr && isRunning(*run);
   pause_button_->setEnabled(active && job->pausable());
   pause_button_->setText(job != nullptr && job->state() == JobState::kPaused ? tr("Resume")
                                                                              : tr("Pause"));
@@ -740,8 +739,7 @@ void TrainingDashboard::refreshControls() {
 
 Job* TrainingDashboard::exportCurrentRun(const exporting::ExportRequest& request) {
   Run* run = current();
-  if (run == nullptr || (!run->job.isNull() && !run->job->finished() && !run->ended))
-    return nullptr;
+  if (run == nullptr || isRunning(*run)) return nullptr;
   Job* job = startExportJob(*jobs_, request);
   const QString key = run->key;
   status_label_->setText(tr("Exporting to %1…").arg(QString::fromStdString(request.out)));
@@ -759,9 +757,7 @@ Job* TrainingDashboard::exportCurrentRun(const exporting::ExportRequest& request
 
 Job* TrainingDashboard::resumeCurrentRun() {
   Run* run = current();
-  if (run == nullptr || !run->resumable ||
-      (!run->job.isNull() && !run->job->finished() && !run->ended))
-    return nullptr;
+  if (run == nullptr || !run->resumable || isRunning(*run)) return nullptr;
   train::TrainConfig config;
   try {
     config = train::loadRunConfig(run->key.toStdString());

@@ -127,6 +127,8 @@ class TrainingDashboard : public QWidget {
   void updateAxes();
   void refreshLabels();
   void refreshControls();
+  // This session of the run is still training (its job may outlive it: an experiment).
+  static bool isRunning(const Run& run);
   // The run ended (its feed's finished, or its job's end when the feed never said).
   void onRunEnded(const QString& key, const JobOutcome& outcome);
   train::CurveStyle styleOf(const QString& series) const;

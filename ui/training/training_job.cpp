@@ -14,24 +14,6 @@ namespace {
 // than ~10 points per second, and each point costs the chart a repaint.
 constexpr qint64 kIterationIntervalMs = 100;
 
-// The trainer's result as the job's outcome: its message starts with the bracketed error key.
-JobOutcome outcomeOf(const train::RunResult& result) {
-  if (result.status == "completed") {
-    JobOutcome outcome;
-    outcome.result = QString::fromStdString(result.run_dir);
-    return outcome;
-  }
-  if (result.status == "cancelled") {
-    JobOutcome outcome;
-    outcome.cancelled = true;
-    outcome.result = QString::fromStdString(result.run_dir);
-    return outcome;
-  }
-  JobOutcome outcome = failedOutcome(result.message, QString::fromStdString(result.status));
-  outcome.result = QString::fromStdString(result.run_dir);
-  return outcome;
-}
-
 }  // namespace
 
 FeedObserver::FeedObserver(JobContext& context, TrainingFeed* feed, Progress progress)
@@ -96,6 +78,18 @@ JobOutcome failedOutcome(const std::string& message, const QString& fallback_key
   return outcome;
 }
 
+JobOutcome statusOutcome(const std::string& status, const std::string& message,
+                         const QString& fallback_key, const QString& result) {
+  JobOutcome outcome;
+  if (status == "cancelled") {
+    outcome.cancelled = true;
+  } else if (status != "completed") {
+    outcome = failedOutcome(message, fallback_key);
+  }
+  outcome.result = result;
+  return outcome;
+}
+
 TrainingFeed::TrainingFeed(QObject* parent) : QObject(parent) {
   qRegisterMetaType<planelab::train::IterationEvent>();
   qRegisterMetaType<planelab::train::EpochEvent>();
@@ -132,7 +126,8 @@ Job* startTrainingJob(JobManager& jobs, const train::TrainConfig& config, bool r
         }
         context.onControl({});  // `control` ends with this function
         observer.finish(result);
-        return outcomeOf(result);
+        return statusOutcome(result.status, result.message, QString::fromStdString(result.status),
+                             QString::fromStdString(result.run_dir));
       },
       true);
   feed->setParent(job);  // before any posted event can run: they run on this (the UI) thread

@@ -81,6 +81,10 @@ TrainingFeed* trainingFeed(Job* job);
 // A core message in its "[error_key] text" form as a failed job's outcome; fallback_key when the
 // message has no key.
 JobOutcome failedOutcome(const std::string& message, const QString& fallback_key);
+// A core run's end (status completed | cancelled | anything else = failed, with its "[key] ..."
+// message) as a job's outcome carrying `result`.
+JobOutcome statusOutcome(const std::string& status, const std::string& message,
+                         const QString& fallback_key, const QString& result = {});
 
 }  // namespace planelab::ui
 
