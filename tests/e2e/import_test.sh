@@ -84,8 +84,10 @@ t1=$(date +%s.%N)
 # "lands" when it leaves the import unfinished (fewer files indexed than the reference); if an
 # import got to the end first, start again from an empty catalog until three kills in a row land.
 duration=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
-files_in() { "$py" -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(
-  "SELECT count(*) FROM files").fetchone()[0])' "$1"; }
+# A kill before the schema's first commit leaves a valid but empty database: 0 files indexed.
+files_in() { "$py" -c 'import sqlite3,sys; c = sqlite3.connect(sys.argv[1])
+has = c.execute("SELECT count(*) FROM sqlite_master WHERE name = ?", ("files",)).fetchone()[0]
+print(c.execute("SELECT count(*) FROM files").fetchone()[0] if has else 0)' "$1"; }
 reference_files=$(files_in "$work/reference.planelab")
 landed=0
 for attempt in $(seq 1 30); do
