@@ -10,7 +10,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git clang clang-format
   # libraries used by core/ and app/
   libdcmtk-dev dcmtk libcli11-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
-  libsqlite3-dev sqlite3 libssl-dev libpng-dev
+  libsqlite3-dev sqlite3 libssl-dev libpng-dev zlib1g-dev
   # LibTorch 1.13 (CPU) for core/data, nn, train; Python PyTorch on the same LibTorch for checks
   # and speed comparisons
   libtorch-dev python3-torch

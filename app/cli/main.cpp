@@ -7,6 +7,7 @@
 #include "app/cli/experiment_command.h"
 #include "app/cli/export_command.h"
 #include "app/cli/import_command.h"
+#include "app/cli/interop_command.h"
 #include "app/cli/phantom_command.h"
 #include "app/cli/prepare_command.h"
 #include "app/cli/train_command.h"
@@ -27,6 +28,7 @@ int main(int argc, char** argv) {
   planelab::cli::addTrainingCommands(app, &exit_code);
   planelab::cli::addExperimentCommand(app, &exit_code);
   planelab::cli::addExportCommand(app, &exit_code);
+  planelab::cli::addInteropCommands(app, &exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }

@@ -8,12 +8,14 @@
 #include <fstream>
 #include <functional>
 #include <optional>
+#include <set>
 #include <thread>
 
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
 #include "app/cli/cli_common.h"
+#include "app/cli/interop_command.h"
 #include "app/cli/png_image.h"
 #include "app/cli/progress_bar.h"
 #include "app/version.h"
@@ -237,18 +239,32 @@ int trainVerb(const std::string& task, const TrainFlags& f, const nlohmann::json
 class VerbConfig {
  public:
   VerbConfig(const std::string& file, const std::string& verb)
-      : json_(readConfigFile(file)), reader_(json_, verb) {}
+      : json_(readConfigFile(file)), reader_(json_, verb), verb_(verb) {}
   template <class T>
   void apply(const char* key, CLI::Option* flag, T& value) {
     T from_file = value;
     reader_.get(key, from_file);
     if (flag->count() == 0) value = from_file;
   }
+  // A list of strings that may also be given as one string (a single series).
+  void applyList(const char* key, CLI::Option* flag, std::vector<std::string>& value) {
+    nlohmann::json from_file;
+    reader_.get(key, from_file);
+    if (flag->count() > 0 || from_file.is_null()) return;
+    if (from_file.is_string()) {
+      value = {from_file.get<std::string>()};
+      return;
+    }
+    const nlohmann::json wrapped{{key, from_file}};  // JsonReader keeps a reference
+    train::JsonReader list(wrapped, verb_);
+    list.get(key, value);
+  }
   void finish() const { reader_.finish(); }
 
  private:
   nlohmann::json json_;
   train::JsonReader reader_;
+  std::string verb_;
 };
 
 int evaluateVerb(const std::string& run, const std::string& checkpoint, const std::string& part,
@@ -282,13 +298,15 @@ Rgb labelColour(int value) {
 struct Predictor {
   std::vector<std::string> label_names;
   nlohmann::json provenance;
+  std::string algorithm;  // names the model in DICOM SEG results
   std::function<std::vector<std::vector<std::uint8_t>>(const std::vector<train::SourceImage>&)>
       predict;
 };
 
 int predictVerb(const std::string& run, const std::string& model_file,
                 const std::string& checkpoint, const std::string& catalog_file,
-                const std::string& series_uid, const std::string& out, int threads, bool json) {
+                const std::vector<std::string>& series_uids, const std::string& out, int threads,
+                bool json) {
   int exit_code = kExitOk;
   auto cat = openOrReport(catalog_file, &exit_code);
   if (!cat) return exit_code;
@@ -300,6 +318,7 @@ int predictVerb(const std::string& run, const std::string& model_file,
       train::applyThreads(threads);
       exported = exporting::loadExportedModel(model_file);
       predictor.label_names = exported->label_names;
+      predictor.algorithm = "PlaneLab model " + fs::path(model_file).filename().string();
       predictor.provenance = {{"model", model_file},
                               {"card", exporting::cardPath(model_file)},
                               {"trained_epoch", exported->card["training"].value("epoch", 0)}};
@@ -312,6 +331,8 @@ int predictVerb(const std::string& run, const std::string& model_file,
       train::applyThreads(threads > 0 ? threads : config.threads);
       model = train::loadModel(run, checkpoint, train::resolveDevice(config.device));
       predictor.label_names = model->label_names;
+      predictor.algorithm = "PlaneLab run " + fs::path(run).lexically_normal().filename().string() +
+                            " (" + checkpoint + ")";
       predictor.provenance = {
           {"run", run}, {"checkpoint", checkpoint}, {"epoch", model->epoch + 1}};
       predictor.predict = [&model](const auto& images) {
@@ -319,13 +340,25 @@ int predictVerb(const std::string& run, const std::string& model_file,
       };
     }
     // The series' images, in catalog order.
+    const std::set<std::string> wanted(series_uids.begin(), series_uids.end());
+    std::set<std::string> found, studies;
     std::vector<catalog::StudyImage> images;
     for (const auto& study : cat->studies())
       for (auto& image : cat->studyImages(study.id))
-        if (image.series_instance_uid == series_uid) images.push_back(std::move(image));
-    if (images.empty())
-      throw std::invalid_argument("[unknown_series] no images of series " + series_uid + " in " +
-                                  catalog_file);
+        if (wanted.count(image.series_instance_uid)) {
+          found.insert(image.series_instance_uid);
+          studies.insert(study.study_instance_uid);
+          images.push_back(std::move(image));
+        }
+    if (studies.size() > 1)
+      throw std::invalid_argument(
+          "[invalid_argument] the series of one prediction belong to one "
+          "study (found " +
+          std::to_string(studies.size()) + ")");
+    for (const auto& uid : series_uids)
+      if (!found.count(uid))
+        throw std::invalid_argument("[unknown_series] no images of series " + uid + " in " +
+                                    catalog_file);
     sources::DicomPixels pixels;
     std::vector<train::SourceImage> sources;
     std::vector<const catalog::StudyImage*> used;
@@ -357,7 +390,8 @@ int predictVerb(const std::string& run, const std::string& model_file,
     const fs::path raw = fs::path(out) / "labels.u8";
     std::ofstream raw_out(raw.string() + ".tmp", std::ios::binary);
     nlohmann::json manifest = predictor.provenance;
-    manifest.update({{"series_instance_uid", series_uid},
+    manifest.update({{"series_instance_uid", series_uids.front()},
+                     {"series_instance_uids", series_uids},
                      {"label_names", predictor.label_names},
                      {"labels_file", "labels.u8"},
                      {"images", nlohmann::json::array()}});
@@ -395,14 +429,17 @@ int predictVerb(const std::string& run, const std::string& model_file,
     raw_out.close();
     if (!raw_out) throw std::runtime_error("[cannot_write] " + raw.string());
     fs::rename(raw.string() + ".tmp", raw);
+    manifest.update(writeStandardResults(used, sources, labels, predictor.label_names,
+                                         predictor.algorithm, out));
     data::writeJsonAtomically((fs::path(out) / "predictions.json").string(), manifest);
     if (json)
       std::printf("%s\n", manifest.dump(2).c_str());
     else
       std::printf(
-          "predicted %zu images of series %s -> %s (labels.u8, overlays/, "
-          "predictions.json)\n",
-          labels.size(), series_uid.c_str(), out.c_str());
+          "predicted %zu images of series %s -> %s (segmentation.dcm, labels.nii.gz, labels.u8, "
+          "overlays/, predictions.json)\n",
+          labels.size(), series_uids.size() == 1 ? series_uids.front().c_str() : "(several)",
+          out.c_str());
     return kExitOk;
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());
@@ -495,8 +532,9 @@ void addTrainingCommands(CLI::App& app, int* exit_code) {
 
   // predict
   auto* predict = app.add_subcommand("predict", "Segment a series with a trained run");
-  static std::string predict_run, predict_checkpoint = "best", predict_catalog, predict_series,
-                                  predict_out, predict_config, predict_model;
+  static std::vector<std::string> predict_series;
+  static std::string predict_run, predict_checkpoint = "best", predict_catalog, predict_out,
+                                  predict_config, predict_model;
   static int predict_threads = 0;
   static bool predict_json = false;
   auto* p_run = predict->add_option("run", predict_run, "Run folder (segmentation)");
@@ -505,7 +543,10 @@ void addTrainingCommands(CLI::App& app, int* exit_code) {
       "An exported model (planelab-cli export) instead of a run: its card gives the "
       "preprocessing and labels");
   auto* p_catalog = predict->add_option("--catalog", predict_catalog, "Catalog");
-  auto* p_series = predict->add_option("--series", predict_series, "SeriesInstanceUID");
+  auto* p_series = predict->add_option(
+      "--series", predict_series,
+      "SeriesInstanceUID(s): several make one result (e.g. a short-axis stack of one series per "
+      "slice)");
   auto* p_out = predict->add_option("--out", predict_out, "Output folder");
   auto* p_checkpoint = predict->add_option("--checkpoint", predict_checkpoint, "best | last");
   auto* p_threads =
@@ -522,7 +563,7 @@ void addTrainingCommands(CLI::App& app, int* exit_code) {
         c.apply("run", p_run, predict_run);
         c.apply("model", p_model, predict_model);
         c.apply("catalog", p_catalog, predict_catalog);
-        c.apply("series", p_series, predict_series);
+        c.applyList("series", p_series, predict_series);
         c.apply("out", p_out, predict_out);
         c.apply("checkpoint", p_checkpoint, predict_checkpoint);
         c.apply("threads", p_threads, predict_threads);

@@ -32,6 +32,7 @@ struct StudyImage {
   std::string laterality;
   std::string patient_position;
   std::string frame_of_reference_uid;  // empty when absent
+  std::string sop_class_uid;
   std::string sop_instance_uid;
   int frame_number = 0;
   std::optional<int> instance_number;

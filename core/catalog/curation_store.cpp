@@ -177,7 +177,7 @@ std::vector<StudyImage> Catalog::studyImages(std::int64_t study) const {
         "i.rows, i.cols, i.ipp_x, i.ipp_y, i.ipp_z, i.iop_row_x, i.iop_row_y, i.iop_row_z, "
         "i.iop_col_x, i.iop_col_y, i.iop_col_z, i.pixel_spacing_row_mm, i.pixel_spacing_col_mm, "
         "i.slice_thickness_mm, i.trigger_time_ms, i.cardiac_number_of_images, "
-        "i.acquisition_time, f.path, f.missing "
+        "i.acquisition_time, f.path, f.missing, i.sop_class_uid "
         "FROM series AS se JOIN instances AS i ON i.series = se.id JOIN files AS f ON f.id = "
         "i.file WHERE se.study = ?1 ORDER BY se.series_number, se.series_instance_uid, "
         "i.instance_number, i.sop_instance_uid, i.frame_number");
@@ -209,6 +209,7 @@ std::vector<StudyImage> Catalog::studyImages(std::int64_t study) const {
       m.acquisition_time = q.textAt(30);
       m.file_path = q.textAt(31);
       m.file_missing = q.int64At(32) != 0;
+      m.sop_class_uid = q.textAt(33);
       out.push_back(std::move(m));
     }
     return Status{};

@@ -15,19 +15,12 @@
 #include <vector>
 
 #include "catalog/catalog.h"
+#include "temp_dir.h"
 
 namespace planelab::catalog::testing {
 
-// A fresh, empty folder under $PLANELAB_TEST_TMP (or the system temp folder).
 inline std::filesystem::path freshTempDir(const std::string& name) {
-  const char* env = std::getenv("PLANELAB_TEST_TMP");
-  const std::filesystem::path root = env != nullptr
-                                         ? std::filesystem::path(env)
-                                         : std::filesystem::temp_directory_path() / "planelab-test";
-  const std::filesystem::path dir = root / "catalog" / name;
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir;
+  return planelab::testing::freshTempDir("catalog", name);
 }
 
 inline std::string readBytes(const std::filesystem::path& file) {

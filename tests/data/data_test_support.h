@@ -15,19 +15,12 @@
 #include "data/prepared_dataset.h"
 #include "data/pretext_targets.h"
 #include "phantom/planning.h"
+#include "temp_dir.h"
 
 namespace planelab::data::testing {
 
-// A fresh, empty folder under $PLANELAB_TEST_TMP (or the system temp folder).
 inline std::filesystem::path freshTempDir(const std::string& name) {
-  const char* env = std::getenv("PLANELAB_TEST_TMP");
-  const std::filesystem::path root = env != nullptr
-                                         ? std::filesystem::path(env)
-                                         : std::filesystem::temp_directory_path() / "planelab-test";
-  const std::filesystem::path dir = root / "data" / name;
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir;
+  return planelab::testing::freshTempDir("data", name);
 }
 
 // A size x size plane at `spacing` whose centre pixel lies at `centre`.

@@ -11,6 +11,7 @@
 
 #include "dcmtk_read.h"
 #include "dicom/deterministic_uid.h"
+#include "dicom/seg_reader.h"
 #include "test_study.h"
 
 namespace planelab::dicom {
@@ -222,6 +223,100 @@ TEST_F(SegmentationWriterTest, RejectsBadInput) {
             "invalid_argument");
 }
 
+// Derived SEGs (predictions, imported label volumes): sources from two series, hierarchy copied
+// from a reference file, deterministic UIDs, frames that do not start on a byte.
+TEST_F(SegmentationWriterTest, DerivedSegmentationReferencesItsSources) {
+  phantom::PhantomStudy study = testing::makeTestStudy();
+  for (auto& series : study.series)
+    for (auto& slice : series.slices) {
+      slice.plane.rows = 13;  // 143 bits per frame
+      slice.plane.cols = 11;
+    }
+  const int labels = static_cast<int>(study.label_names.size());
+  // Any file of the study carries its patient, study and frame of reference: the ground truth.
+  const auto reference = dir_ / "truth.dcm";
+  ASSERT_TRUE(writeSegmentation(study, 0,
+                                {{0, 0, pattern(study.series[0].slices[0].plane, 0, 0, labels)}},
+                                reference)
+                  .ok());
+  std::vector<SegmentationSourceFrame> frames;
+  // Slices 0 and 1 of the short-axis series and the localizer's one slice.
+  for (const auto& [s, slice] : std::vector<std::pair<int, int>>{{0, 0}, {0, 1}, {1, 0}}) {
+    SegmentationSourceFrame f;
+    f.sop_class_uid = UID_MRImageStorage;
+    f.sop_instance_uid = imageSopInstanceUid(study, s, slice, 0);
+    f.series_instance_uid = seriesInstanceUid(study, s);
+    f.plane = study.series.at(static_cast<std::size_t>(s))
+                  .slices.at(static_cast<std::size_t>(slice))
+                  .plane;
+    f.labels = pattern(f.plane, slice + 2 * s, 1, labels);
+    frames.push_back(f);
+  }
+  DerivedSegmentation spec;
+  spec.reference_image = reference;
+  spec.source_series_uid = seriesInstanceUid(study, 0);
+  spec.source_series_number = 5;
+  spec.series_description = "PlaneLab prediction";
+  spec.label_names = study.label_names;
+  spec.content_description = "Predicted by a test";
+  spec.algorithm_name = "PlaneLab test model";
+  spec.slice_thickness_mm = 8.0;
+  const auto file = dir_ / "derived.dcm";
+  const auto result = writeDerivedSegmentation(spec, frames, file);
+  ASSERT_TRUE(result.ok()) << result.status.error_key << ": " << result.status.message;
+  EXPECT_EQ(result.frames, 3 * (labels - 1));
+
+  auto ff = testing::load(file);
+  ASSERT_TRUE(ff);
+  DcmDataset& ds = *ff->getDataset();
+  EXPECT_EQ(str(ds, DCM_StudyInstanceUID), studyInstanceUid(study));
+  EXPECT_EQ(str(ds, DCM_FrameOfReferenceUID), frameOfReferenceUid(study));
+  EXPECT_EQ(str(ds, DCM_SeriesNumber), "1005");
+  EXPECT_EQ(str(ds, DCM_ContentLabel), "PREDICTION");
+  EXPECT_EQ(str(*item(ds, DCM_SegmentSequence), DCM_SegmentAlgorithmType), "AUTOMATIC");
+  EXPECT_EQ(str(*item(ds, DCM_SegmentSequence), DCM_SegmentAlgorithmName), "PlaneLab test model");
+  DcmSequenceOfItems* referenced = nullptr;
+  ASSERT_TRUE(ds.findAndGetSequence(DCM_ReferencedSeriesSequence, referenced).good());
+  ASSERT_EQ(referenced->card(), 2u);  // one item per source series, two images each
+  for (unsigned long s = 0; s < 2; ++s) {
+    DcmItem* series_item = referenced->getItem(s);
+    EXPECT_EQ(str(*series_item, DCM_SeriesInstanceUID),
+              seriesInstanceUid(study, static_cast<int>(s)));
+    DcmSequenceOfItems* instances = nullptr;
+    ASSERT_TRUE(series_item->findAndGetSequence(DCM_ReferencedInstanceSequence, instances).good());
+    EXPECT_EQ(instances->card(), s == 0 ? 2u : 1u);
+  }
+  // Frames: label-major, sources in the given order; masks back to back (143 bits each).
+  for (int label = 1; label < labels; ++label) {
+    for (std::size_t i = 0; i < frames.size(); ++i) {
+      const int number = (label - 1) * static_cast<int>(frames.size()) + static_cast<int>(i) + 1;
+      std::string key, message;
+      const auto frame = readSegmentationFrame(file, number, &key, &message);
+      ASSERT_TRUE(frame) << key << ": " << message;
+      for (std::size_t p = 0; p < frame->mask.size(); ++p) {
+        ASSERT_EQ(frame->mask[p] != 0, frames[i].labels[p] == label) << "frame " << number;
+      }
+    }
+  }
+  // The same labels give the same object; other labels another one.
+  const auto again = writeDerivedSegmentation(spec, frames, dir_ / "again.dcm");
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again.sop_instance_uids, result.sop_instance_uids);
+  frames[2].labels[0] = static_cast<std::uint8_t>((frames[2].labels[0] + 1) % labels);
+  const auto changed = writeDerivedSegmentation(spec, frames, dir_ / "changed.dcm");
+  ASSERT_TRUE(changed.ok());
+  EXPECT_NE(changed.sop_instance_uids, result.sop_instance_uids);
+  // Bad input.
+  frames.push_back(frames.front());
+  EXPECT_EQ(writeDerivedSegmentation(spec, frames, dir_ / "x.dcm").status.error_key,
+            "invalid_argument");
+  frames.pop_back();
+  spec.reference_image = dir_ / "missing.dcm";
+  EXPECT_EQ(writeDerivedSegmentation(spec, frames, dir_ / "x.dcm").status.error_key,
+            "cannot_read_reference");
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "x.dcm"));
+}
+
 TEST(SegmentCodes, KnownConcepts) {
   EXPECT_EQ(describeSegment(phantom::Organ::kHeart, 2, "LV myocardium").type.value, "74281007");
   EXPECT_EQ(describeSegment(phantom::Organ::kHeart, 3, "LV cavity").type.value, "87878005");
@@ -229,6 +324,8 @@ TEST(SegmentCodes, KnownConcepts) {
   EXPECT_EQ(describeSegment(phantom::Organ::kKnee, 1, "femur").type.value, "71341001");
   EXPECT_EQ(describeSegment(phantom::Organ::kKnee, 3, "femoral cartilage").type.value, "309312004");
   EXPECT_EQ(describeSegment(phantom::Organ::kKnee, 7, "medial meniscus").type.value, "309312004");
+  EXPECT_EQ(describeSegment(2, "LV myocardium").type.value, "74281007");  // organ unknown
+  EXPECT_EQ(describeSegment(1, "tibia").type.value, "12611008");
   const SegmentDescription other = describeSegment(phantom::Organ::kKnee, 9, "something else");
   EXPECT_EQ(other.type.scheme, "99PLANELAB");
   EXPECT_EQ(other.type.meaning, "something else");

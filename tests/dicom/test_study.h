@@ -14,6 +14,7 @@
 #include "geometry/vec3.h"
 #include "phantom/anatomy.h"
 #include "phantom/study.h"
+#include "temp_dir.h"
 
 namespace planelab::dicom::testing {
 
@@ -141,18 +142,8 @@ inline phantom::PhantomStudy makeTestStudy(phantom::Organ organ = phantom::Organ
   return study;
 }
 
-// A fresh, empty folder under $PLANELAB_TEST_TMP (or the system temp folder), of this process:
-// CTest runs each test of a GoogleTest executable as its own process, two at a time, so tests
-// that ask for the same name must not share (or delete) each other's folder.
 inline std::filesystem::path freshTempDir(const std::string& name) {
-  const char* env = std::getenv("PLANELAB_TEST_TMP");
-  const std::filesystem::path root = env != nullptr
-                                         ? std::filesystem::path(env)
-                                         : std::filesystem::temp_directory_path() / "planelab-test";
-  const std::filesystem::path dir = root / (name + "-" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir;
+  return planelab::testing::freshTempDir("dicom", name);
 }
 
 }  // namespace planelab::dicom::testing
