@@ -80,9 +80,10 @@ grep -q '"instance_number": 9999' "$work/instances.json" || fail "changed value 
 t0=$(date +%s.%N)
 "$cli" import "$work/reference.planelab" "$work/big/dicom" > /dev/null
 t1=$(date +%s.%N)
-# Kill points spread over the uninterrupted import's own duration (this machine's speed). A kill
-# "lands" when it leaves the import unfinished (fewer files indexed than the reference); if an
-# import got to the end first, start again from an empty catalog until three kills in a row land.
+# Kill points spread over the uninterrupted import's own duration (this machine's speed), scaled
+# to the share of files a resumed import still has to index. A kill "lands" when it leaves the
+# import unfinished (fewer files indexed than the reference); if an import got to the end first,
+# start again from an empty catalog until three kills in a row land.
 duration=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
 # A kill before the schema's first commit leaves a valid but empty database: 0 files indexed.
 files_in() { "$py" -c 'import sqlite3,sys; c = sqlite3.connect(sys.argv[1])
@@ -91,7 +92,11 @@ print(c.execute("SELECT count(*) FROM files").fetchone()[0] if has else 0)' "$1"
 reference_files=$(files_in "$work/reference.planelab")
 landed=0
 for attempt in $(seq 1 30); do
-  delay=$(awk -v d="$duration" -v s="$attempt" 'BEGIN { srand(s); printf "%.3f", (0.05 + 0.9 * rand()) * d }')
+  # A resumed import only has the files not yet indexed left: aim within that remaining share.
+  done_files=0
+  [ -f "$work/killed.planelab" ] && done_files=$(files_in "$work/killed.planelab")
+  delay=$(awk -v d="$duration" -v s="$attempt" -v n="$done_files" -v t="$reference_files" \
+    'BEGIN { srand(s); printf "%.3f", (0.05 + 0.9 * rand()) * d * (1 - n / t) }')
   "$cli" import "$work/killed.planelab" "$work/big/dicom" > /dev/null 2>&1 &
   pid=$!
   sleep "$delay"
