@@ -1,17 +1,21 @@
 #include "app/cli/interop_command.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <chrono>
 #include <cmath>
 #include <cstring>
+#include <exception>
 #include <fstream>
 #include <functional>
 #include <limits>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <stdexcept>
+#include <thread>
 #include <unordered_map>
 
 #include <spdlog/spdlog.h>
@@ -35,7 +39,8 @@ namespace {
 
 constexpr const char* kMrImageStorage = "1.2.840.10008.5.1.4.1.1.4";
 
-// A volume on a series' stack grid at one phase: values[k] is slice k's rows x cols map.
+// A volume on a stack grid with `phases` phases: values(i) is image i's rows x cols map, placed at
+// the slice and phase where grid.images holds i. Stored as int16 when exact, else as `type`.
 nifti::Volume stackVolume(const sources::SeriesVolume& grid, int phases,
                           const std::function<std::vector<float>(std::size_t image)>& values,
                           nifti::DataType type, const std::string& description) {
@@ -43,7 +48,6 @@ nifti::Volume stackVolume(const sources::SeriesVolume& grid, int phases,
   const auto& layout = grid.layout;
   v.dim = {layout.cols, layout.rows, static_cast<int>(grid.images.size()), phases};
   v.affine = layout.affine;
-  v.type = type;
   v.description = description;
   const std::size_t slice = static_cast<std::size_t>(layout.rows) * layout.cols;
   v.values.resize(v.voxels());
@@ -56,6 +60,7 @@ nifti::Volume stackVolume(const sources::SeriesVolume& grid, int phases,
                                  (static_cast<std::size_t>(t) * grid.images.size() + k) * slice));
     }
   }
+  v.type = type == nifti::DataType::kFloat32 ? nifti::exactType(v.values) : type;
   return v;
 }
 
@@ -274,6 +279,7 @@ int importLabelsVerb(const ImportLabelsArgs& a) {
 struct NnunetArgs {
   std::string catalog, out, name = "PlaneLab", split, view = "sax";
   int dataset_id = 501;
+  int jobs = 0;  // worker threads; 0 = all cores
   double test_fraction = 0.2;
   std::uint64_t seed = 1;
   bool overwrite = false;
@@ -418,18 +424,13 @@ int nnunetVerb(const NnunetArgs& a) {
       fs::create_directories(partial / sub);
     nlohmann::json provenance = nlohmann::json::array();
     int training = 0, testing = 0;
-    ProgressBar bar("nnU-Net cases");
-    const auto start = std::chrono::steady_clock::now();
-    for (std::size_t n = 0; n < cases.size(); ++n) {
-      bar.update(static_cast<int>(n), static_cast<int>(cases.size()),
-                 std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-      if (InterruptGuard::cancelRequested()) {
-        fs::remove_all(partial);
-        spdlog::error("[cancelled] nothing written");
-        return kExitCancelled;
-      }
-      const Case& c = cases[n];
-      const bool is_test = test.count(c.patient) > 0;
+    // One case per task on `jobs` workers (pixel and label sources are thread-safe); each gives
+    // its provenance, or the key it was skipped for (a stack that is not regular).
+    struct CaseResult {
+      nlohmann::json provenance;
+      std::string skipped_key;
+    };
+    auto writeCase = [&](const Case& c, bool is_test) {
       const std::string part = is_test ? "Ts" : "Tr";
       std::vector<geometry::ImagePlane> planes;
       for (const auto* image : c.slices) planes.push_back(sources::planeOf(*image));
@@ -438,9 +439,8 @@ int nnunetVerb(const NnunetArgs& a) {
         one_phase.layout =
             nifti::stackLayout(planes, c.slices.front()->slice_thickness_mm.value_or(1.0));
       } catch (const std::runtime_error& e) {
-        ++skipped[errorKey(e.what(), "not_a_stack")];
         spdlog::warn("case {} skipped: {}", c.id, e.what());
-        continue;
+        return CaseResult{nullptr, errorKey(e.what(), "not_a_stack")};
       }
       for (const std::size_t k : one_phase.layout.order) one_phase.images.push_back({k});
       const std::vector<const catalog::StudyImage*>& order = c.slices;
@@ -461,19 +461,64 @@ int nnunetVerb(const NnunetArgs& a) {
       nifti::writeVolume(
           partial / ("labels" + part) / (c.id + ".nii.gz"),
           stackVolume(one_phase, 1, labelsOf, nifti::DataType::kUint8, "PlaneLab labels"));
-      (is_test ? testing : training)++;
       nlohmann::json uids = nlohmann::json::array();  // slice k = uids[k]
       for (const std::size_t k : one_phase.layout.order) uids.push_back(order[k]->sop_instance_uid);
-      provenance.push_back({{"case", c.id},
-                            {"part", is_test ? "test" : "train"},
-                            {"patient_id", c.patient},
-                            {"study_instance_uid", c.study_uid},
-                            {"series_instance_uid", c.series_uid},
-                            {"phase", c.phase + 1},
-                            {"sop_instance_uids", uids}});
-      spdlog::debug("{}/{} {} ({})", n + 1, cases.size(), c.id, is_test ? "test" : "train");
+      return CaseResult{{{"case", c.id},
+                         {"part", is_test ? "test" : "train"},
+                         {"patient_id", c.patient},
+                         {"study_instance_uid", c.study_uid},
+                         {"series_instance_uid", c.series_uid},
+                         {"phase", c.phase + 1},
+                         {"sop_instance_uids", uids}},
+                        ""};
+    };
+    std::vector<CaseResult> results(cases.size());
+    std::atomic<std::size_t> next{0}, done{0};
+    std::atomic<bool> stop{false};
+    std::exception_ptr failure;
+    std::mutex failure_mutex;
+    const unsigned jobs = a.jobs > 0 ? static_cast<unsigned>(a.jobs)
+                                     : std::max(1u, std::thread::hardware_concurrency());
+    std::vector<std::thread> workers;
+    for (unsigned w = 0; w < std::min<std::size_t>(jobs, cases.size()); ++w) {
+      workers.emplace_back([&] {
+        for (std::size_t n = next++; n < cases.size() && !stop; n = next++) {
+          try {
+            results[n] = writeCase(cases[n], test.count(cases[n].patient) > 0);
+          } catch (...) {
+            const std::lock_guard<std::mutex> lock(failure_mutex);
+            if (!failure) failure = std::current_exception();
+            stop = true;
+          }
+          ++done;
+        }
+      });
     }
+    ProgressBar bar("nnU-Net cases");
+    const auto start = std::chrono::steady_clock::now();
+    bool cancelled = false;
+    while (done < cases.size() && !stop) {
+      bar.update(static_cast<int>(done), static_cast<int>(cases.size()),
+                 std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+      if (InterruptGuard::cancelRequested()) cancelled = stop = true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    for (auto& worker : workers) worker.join();
     bar.finish();
+    if (failure) std::rethrow_exception(failure);
+    if (cancelled || InterruptGuard::cancelRequested()) {
+      fs::remove_all(partial);
+      spdlog::error("[cancelled] nothing written");
+      return kExitCancelled;
+    }
+    for (const CaseResult& r : results) {
+      if (!r.skipped_key.empty()) {
+        ++skipped[r.skipped_key];
+        continue;
+      }
+      (r.provenance["part"] == "test" ? testing : training)++;
+      provenance.push_back(r.provenance);
+    }
     nlohmann::json label_map = nlohmann::json::object();
     for (std::size_t v = 0; v < names.size(); ++v) label_map[names[v]] = v;
     const nlohmann::json dataset{
@@ -599,6 +644,7 @@ void addInteropCommands(CLI::App& app, int* exit_code) {
   nnunet->add_option("--test-fraction", nn.test_fraction,
                      "Share of subjects for imagesTs (without --split)");
   nnunet->add_option("--seed", nn.seed, "Seed of the test-subject draw");
+  nnunet->add_option("--jobs", nn.jobs, "Worker threads (0 = all cores)");
   nnunet->add_flag("--overwrite", nn.overwrite, "Replace an existing dataset folder");
   nnunet->add_flag("--json", nn.json, "Print the report as JSON");
   nnunet->callback([exit_code] { *exit_code = nnunetVerb(nn); });

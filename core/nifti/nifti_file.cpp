@@ -167,6 +167,13 @@ std::array<double, 3> Volume::spacing() const {
   return s;
 }
 
+DataType exactType(const std::vector<float>& values, DataType otherwise) {
+  for (const float v : values) {
+    if (v != std::nearbyint(v) || v < -32768.0f || v > 32767.0f) return otherwise;
+  }
+  return DataType::kInt16;
+}
+
 std::array<double, 3> lpsToRas(const std::array<double, 3>& lps) {
   return {-lps[0], -lps[1], lps[2]};
 }
@@ -247,7 +254,7 @@ void writeVolume(const std::filesystem::path& file, const Volume& volume) {
   const bool gz = file.extension() == ".gz";
   bool ok = false;
   if (gz) {
-    gzFile out = gzopen(tmp.string().c_str(), "wb6");
+    gzFile out = gzopen(tmp.string().c_str(), "wb1");
     if (out != nullptr) {
       std::size_t done = 0;
       ok = true;

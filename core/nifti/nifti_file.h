@@ -38,7 +38,12 @@ struct Volume {
   std::array<double, 3> spacing() const;
 };
 
-// Writes `volume` (gzip-compressed when the name ends in ".gz") via "<file>.tmp" and a rename, so
+// kInt16 when every value is an integer in [-32768, 32767] (MR pixels after a unit Modality LUT:
+// half the bytes of float32, stored exactly), else `otherwise`.
+DataType exactType(const std::vector<float>& values, DataType otherwise = DataType::kFloat32);
+
+// Writes `volume` (gzip-compressed when the name ends in ".gz", zlib level 1: on MR volumes level
+// 6 is about 1 % smaller and five times slower) via "<file>.tmp" and a rename, so
 // an interrupted write never leaves a truncated file. sform_code = qform_code = 1 (scanner);
 // the qform is the sform's rotation (orthonormalised) with qfac for left-handed axes. Values are
 // rounded (and clamped) to integer types. Throws std::runtime_error "[cannot_write] ..." or

@@ -98,6 +98,10 @@ TEST(NiftiFile, IntegerTypesRoundAndClamp) {
   v.values = {-4.0f, 2.6f, 300.0f};
   writeVolume(dir / "v.nii", v);
   EXPECT_EQ(readVolume(dir / "v.nii").values, (std::vector<float>{0.0f, 3.0f, 255.0f}));
+  EXPECT_EQ(exactType({0.0f, -32768.0f, 32767.0f}), DataType::kInt16);
+  EXPECT_EQ(exactType({0.0f, 0.5f}), DataType::kFloat32);
+  EXPECT_EQ(exactType({40000.0f}), DataType::kFloat32);
+  EXPECT_EQ(exactType({-40000.0f}, DataType::kFloat64), DataType::kFloat64);
 }
 
 TEST(NiftiFile, BadFilesGiveKeys) {
