@@ -26,6 +26,7 @@
 #include "sources/dicom_sources.h"
 #include "train/config_json.h"
 #include "train/predict.h"
+#include "train/threshold_baseline.h"
 #include "train/trainer.h"
 
 namespace planelab::cli {
@@ -581,6 +582,40 @@ void addTrainingCommands(CLI::App& app, int* exit_code) {
     }
     *exit_code = predictVerb(predict_run, predict_model, predict_checkpoint, predict_catalog,
                              predict_series, predict_out, predict_threads, predict_json);
+  });
+
+  // baseline
+  auto* baseline = app.add_subcommand(
+      "baseline",
+      "Non-learned baseline on a dataset: Otsu threshold + the component nearest the centre");
+  static std::string baseline_dataset, baseline_label = "LV cavity";
+  static bool baseline_json = false;
+  baseline->add_option("dataset", baseline_dataset, "Prepared dataset folder")->required();
+  baseline->add_option("--label", baseline_label, "The structure it stands for (a label name)");
+  baseline->add_flag("--json", baseline_json, "Print the result as JSON");
+  baseline->callback([exit_code] {
+    try {
+      const auto dataset = data::PreparedDataset::open(baseline_dataset);
+      const auto r = train::evaluateThresholdBaseline(*dataset, baseline_label);
+      if (baseline_json) {
+        std::printf("%s\n", nlohmann::json{{"baseline", "otsu_nearest_component"},
+                                           {"label", r.label},
+                                           {"images", r.images},
+                                           {"mean_dice", r.mean_dice},
+                                           {"median_dice", r.median_dice}}
+                                .dump(2)
+                                .c_str());
+      } else {
+        std::printf(
+            "Otsu + component nearest the centre as '%s': mean Dice %.3f, median %.3f "
+            "over %d labelled images\n",
+            r.label.c_str(), r.mean_dice, r.median_dice, r.images);
+      }
+      *exit_code = kExitOk;
+    } catch (const std::exception& e) {
+      spdlog::error("{}", e.what());
+      *exit_code = kExitFailed;
+    }
   });
 
   // benchmark train

@@ -25,6 +25,11 @@ cp "$work/out.txt" "$work/cat.json"
 expect 0 "" "$cli" prepare --phantom heart --subjects 2 --seed 21 --level L2 --layout dsb \
   --cine-phases 4 --labels ed-es --out "$work/mem" "${common[@]}"
 cp "$work/out.txt" "$work/mem.json"
+# The calibration's non-learned baseline on the labelled phantom dataset, and a refusal.
+expect 0 "" "$cli" baseline "$work/mem" --json
+"$py" -c 'import json,sys; r = json.load(open(sys.argv[1]))
+assert r["label"] == "LV cavity" and r["images"] > 0 and 0 <= r["median_dice"] <= 1 and 0 <= r["mean_dice"] <= 1, r' "$work/out.txt"
+expect 1 unknown_label "$cli" baseline "$work/mem" --label femur
 
 "$py" - "$work" <<'PY'
 import csv, json, os, sys
