@@ -336,10 +336,6 @@ int nnunetVerb(const NnunetArgs& a) {
     std::map<std::string, std::int64_t> skipped;
     curation::Options curation_options;
     curation_options.misalignment = false;
-    auto planeImage = [](const catalog::StudyImage& image) {
-      return curation::PlaneImage{image.instance_id, image.sop_instance_uid, image.frame_number,
-                                  image.file_path, image.trigger_time_ms};
-    };
     for (const auto& study : cat->studies()) {
       std::vector<catalog::StudyImage> images;
       for (auto& image : cat->studyImages(study.id))
@@ -371,7 +367,7 @@ int nnunetVerb(const NnunetArgs& a) {
           for (const curation::Plane* plane : planes) {
             const catalog::StudyImage* image = by_id.at(plane->images[t].instance_id);
             c.slices.push_back(image);
-            labelled += labels.hasLabels(planeImage(*image)) ? 1 : 0;
+            labelled += labels.hasLabels(sources::planeImageOf(*image)) ? 1 : 0;
           }
           if (labelled == 0) continue;
           if (labelled < static_cast<int>(c.slices.size())) {
@@ -446,12 +442,12 @@ int nnunetVerb(const NnunetArgs& a) {
       const std::vector<const catalog::StudyImage*>& order = c.slices;
       auto pixelsOf = [&](std::size_t k) {
         std::string key;
-        auto data = pixels.load(planeImage(*order[k]), &key);
+        auto data = pixels.load(sources::planeImageOf(*order[k]), &key);
         if (!data) throw std::runtime_error("[" + key + "] " + order[k]->file_path);
         return data->values;
       };
       auto labelsOf = [&](std::size_t k) {
-        const auto map = labels.load(planeImage(*order[k]));
+        const auto map = labels.load(sources::planeImageOf(*order[k]));
         if (!map) throw std::runtime_error("[unreadable_labels] " + order[k]->sop_instance_uid);
         return std::vector<float>(map->values.begin(), map->values.end());
       };

@@ -24,6 +24,7 @@
 #include "export/model_export.h"
 #include "nn/step_benchmark.h"
 #include "sources/dicom_sources.h"
+#include "sources/series_volume.h"
 #include "train/config_json.h"
 #include "train/predict.h"
 #include "train/threshold_baseline.h"
@@ -370,18 +371,14 @@ int predictVerb(const std::string& run, const std::string& model_file,
                      image.frame_number);
         continue;
       }
-      curation::PlaneImage ref{image.instance_id, image.sop_instance_uid, image.frame_number,
-                               image.file_path, image.trigger_time_ms};
       std::string key;
-      auto data = pixels.load(ref, &key);
+      auto data = pixels.load(planelab::sources::planeImageOf(image), &key);
       if (!data) {
         spdlog::warn("[{}] {} frame {} skipped", key, image.sop_instance_uid, image.frame_number);
         continue;
       }
       train::SourceImage s;
-      s.plane = geometry::ImagePlane::fromDicom(*image.image_position_patient,
-                                                *image.image_orientation_patient,
-                                                *image.pixel_spacing, image.rows, image.cols);
+      s.plane = planelab::sources::planeOf(image);
       s.pixels = std::move(data->values);
       sources.push_back(std::move(s));
       used.push_back(&image);

@@ -54,6 +54,11 @@ geometry::ImagePlane planeOf(const catalog::StudyImage& image) {
                                          image.rows, image.cols);
 }
 
+curation::PlaneImage planeImageOf(const catalog::StudyImage& image) {
+  return {image.instance_id, image.sop_instance_uid, image.frame_number, image.file_path,
+          image.trigger_time_ms};
+}
+
 std::vector<int> phaseIndices(const std::vector<const catalog::StudyImage*>& images) {
   std::vector<int> phase(images.size(), 0);
   for (const auto& [key, members] : byPosition(images)) {

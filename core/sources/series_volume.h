@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "catalog/curation_records.h"
+#include "curation/study_curation.h"
 #include "nifti/stack_volume.h"
 
 namespace planelab::sources {
@@ -28,5 +29,7 @@ struct SeriesVolume {
 SeriesVolume seriesVolume(const std::vector<const catalog::StudyImage*>& images);
 
 geometry::ImagePlane planeOf(const catalog::StudyImage& image);  // needs the geometry fields
+// The reference the pixel and label sources load an image by.
+curation::PlaneImage planeImageOf(const catalog::StudyImage& image);
 
 }  // namespace planelab::sources
