@@ -29,16 +29,11 @@ struct ExperimentArgs {
   bool json = false;
 };
 
-// An error that has already been reported (with its exit code).
-struct Reported {
-  int exit_code = kExitFailed;
-};
-
 experiment::DataCounts countData(const experiment::ExperimentConfig& config) {
   if (config.phantom) return experiment::phantomCounts(*config.phantom);
   int exit_code = kExitOk;
   const auto cat = openOrReport(config.catalog->catalog, &exit_code);
-  if (!cat) throw Reported{exit_code};
+  if (!cat) throw ReportedError{exit_code};
   catalog::Status status;
   auto counts = experiment::catalogCounts(*cat, *config.catalog, status);
   if (!status.ok()) throw std::runtime_error("[" + status.error_key + "] " + status.message);
@@ -176,31 +171,31 @@ std::string resultText(const train::RunResult& r) {
   return out;
 }
 
-experiment::ExperimentResult runSteps(const experiment::ExperimentConfig& config) {
-  const InterruptGuard interrupt;
+}  // namespace
+
+// Everything runSteps needs while an experiment runs in the terminal.
+struct ExperimentConsole::Impl {
+  InterruptGuard interrupt;
   train::Control control;
   std::atomic<bool> done{false};
+  std::thread watcher;
+  StepObserver observer;
+  ProgressBar prepare_bar{"prepare"};
+  std::chrono::steady_clock::time_point step_start = std::chrono::steady_clock::now();
+  experiment::RunOptions options;
+};
+
+ExperimentConsole::ExperimentConsole() : impl_(std::make_unique<Impl>()) {
+  Impl& m = *impl_;
   // Ctrl-C reaches the trainer and the prepare workers between iterations and planes.
-  std::thread watcher([&] {
-    while (!done.load()) {
-      if (InterruptGuard::cancelRequested()) control.cancel = true;
+  m.watcher = std::thread([&m] {
+    while (!m.done.load()) {
+      if (InterruptGuard::cancelRequested()) m.control.cancel = true;
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
   });
-  struct Join {
-    std::atomic<bool>& done;
-    std::thread& watcher;
-    ~Join() {
-      done = true;
-      watcher.join();
-    }
-  } join{done, watcher};
-
-  StepObserver observer;
-  ProgressBar prepare_bar("prepare");
-  auto step_start = std::chrono::steady_clock::now();
-  experiment::RunOptions options;
-  options.control = &control;
+  auto& options = m.options;
+  options.control = &m.control;
   options.software_version = PLANELAB_VERSION;
   options.sources = [](const catalog::Catalog& cat, const std::vector<std::int64_t>& studies) {
     experiment::CatalogSources s;
@@ -208,30 +203,48 @@ experiment::ExperimentResult runSteps(const experiment::ExperimentConfig& config
     s.labels = std::make_unique<sources::DicomLabels>(cat, studies);
     return s;
   };
-  options.step_started = [&](const experiment::Step& step, std::size_t index, std::size_t count) {
-    step_start = std::chrono::steady_clock::now();
-    const std::string label =
-        "[" + std::to_string(index + 1) + "/" + std::to_string(count) + "] " + describe(step);
-    observer.start(label);
+  options.step_started = [this, &m](const experiment::Step& step, std::size_t index,
+                                    std::size_t count) {
+    m.step_start = std::chrono::steady_clock::now();
+    const std::string label = prefix + "[" + std::to_string(index + 1) + "/" +
+                              std::to_string(count) + "] " + describe(step);
+    m.observer.start(label);
     spdlog::info("{}{} -> {}", label, step.state == "interrupted" ? " (resuming)" : "", step.dir);
   };
-  options.prepare_progress = [&](const prepare::Progress& p) {
-    prepare_bar.update(
+  options.prepare_progress = [&m](const prepare::Progress& p) {
+    m.prepare_bar.update(
         static_cast<int>(p.studies_done), static_cast<int>(p.studies_total),
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - step_start).count());
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - m.step_start).count());
   };
-  options.observer = [&](const experiment::Step&) -> train::Observer* { return &observer; };
-  options.step_finished = [&](const experiment::Step& step, const train::RunResult* result) {
-    prepare_bar.finish();
-    observer.finish();
+  options.observer = [&m](const experiment::Step&) -> train::Observer* { return &m.observer; };
+  options.step_finished = [&m](const experiment::Step& step, const train::RunResult* result) {
+    m.prepare_bar.finish();
+    m.observer.finish();
     if (step.state != "done") return;
     const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - step_start).count();
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - m.step_start).count();
     spdlog::info("  done in {}{}{}", ProgressBar::formatDuration(seconds), result ? ": " : "",
                  result ? resultText(*result) : "");
   };
-  return experiment::runExperiment(config, options);
 }
+
+ExperimentConsole::~ExperimentConsole() {
+  impl_->done = true;
+  impl_->watcher.join();
+}
+
+const experiment::RunOptions& ExperimentConsole::options() const {
+  return impl_->options;
+}
+
+std::vector<experiment::Problem> experimentProblems(const experiment::ExperimentConfig& config,
+                                                    experiment::DataCounts* counts_out) {
+  const experiment::DataCounts counts = countData(config);
+  if (counts_out != nullptr) *counts_out = counts;
+  return experiment::checkExperiment(config, counts);
+}
+
+namespace {
 
 int runExperimentCli(const ExperimentArgs& a) {
   nlohmann::json report = {{"config", a.config_file}};
@@ -240,8 +253,8 @@ int runExperimentCli(const ExperimentArgs& a) {
     const experiment::ExperimentConfig config = experiment::loadExperimentConfig(a.config_file);
     report["out"] = config.out;
     if (a.check || !a.dry_run) {
-      const experiment::DataCounts counts = countData(config);
-      const auto problems = experiment::checkExperiment(config, counts);
+      experiment::DataCounts counts;
+      const auto problems = experimentProblems(config, &counts);
       nlohmann::json problems_json = nlohmann::json::array();
       for (const auto& p : problems)
         problems_json.push_back({{"key", p.key}, {"page", p.page}, {"message", p.message}});
@@ -272,7 +285,8 @@ int runExperimentCli(const ExperimentArgs& a) {
       if (!a.json) printSteps(steps);
     }
     if (!a.check && !a.dry_run) {
-      const auto result = runSteps(config);
+      const ExperimentConsole console;
+      const auto result = experiment::runExperiment(config, console.options());
       report["status"] = result.status;
       report["steps"] = stepsJson(result.steps);
       report["results_csv"] = result.results_csv;
@@ -297,7 +311,7 @@ int runExperimentCli(const ExperimentArgs& a) {
         }
       }
     }
-  } catch (const Reported& r) {
+  } catch (const ReportedError& r) {
     report["status"] = "error";
     report["error_key"] = "cannot_open_catalog";
     exit_code = r.exit_code;

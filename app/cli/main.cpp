@@ -5,6 +5,7 @@
 
 #include "app/cli/curate_command.h"
 #include "app/cli/experiment_command.h"
+#include "app/cli/study_command.h"
 #include "app/cli/export_command.h"
 #include "app/cli/import_command.h"
 #include "app/cli/interop_command.h"
@@ -27,6 +28,7 @@ int main(int argc, char** argv) {
   planelab::cli::addPrepareCommand(app, &exit_code);
   planelab::cli::addTrainingCommands(app, &exit_code);
   planelab::cli::addExperimentCommand(app, &exit_code);
+  planelab::cli::addStudyCommand(app, &exit_code);
   planelab::cli::addExportCommand(app, &exit_code);
   planelab::cli::addInteropCommands(app, &exit_code);
   CLI11_PARSE(app, argc, argv);

@@ -308,13 +308,17 @@ LabelBudget drawLabelBudget(const SplitFile& split, const std::vector<std::strin
 }
 
 void writeJsonAtomically(const std::string& path, const nlohmann::json& j) {
+  writeTextAtomically(path, j.dump(2) + "\n");
+}
+
+void writeTextAtomically(const std::string& path, const std::string& text) {
   const fs::path target(path);
   std::error_code ec;
   if (target.has_parent_path()) fs::create_directories(target.parent_path(), ec);
   const fs::path tmp = target.string() + ".tmp." + std::to_string(::getpid());
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << j.dump(2) << "\n";
+    out << text;
     out.flush();
     if (!out) {
       fs::remove(tmp, ec);

@@ -57,6 +57,9 @@ struct LabelBudget {
 LabelBudget drawLabelBudget(const SplitFile& split, const std::vector<std::string>& eligible,
                             int count, std::uint64_t seed);
 
+// Writes to PATH.tmp.<pid>, then renames over path (creating parent folders): readers see the old
+// file or the new one, never a part. std::runtime_error "[cannot_write] ..." on failure.
 void writeJsonAtomically(const std::string& path, const nlohmann::json& json);
+void writeTextAtomically(const std::string& path, const std::string& text);
 
 }  // namespace planelab::data

@@ -462,6 +462,50 @@ std::string writeResults(const ExperimentConfig& config, const std::vector<Step>
 
 }  // namespace
 
+namespace {
+
+// Why config cannot fine-tune from config.pretraining_from ("" when it can).
+std::string sharedPretrainingProblem(const ExperimentConfig& config) {
+  const fs::path from(config.pretraining_from);
+  ExperimentConfig other;
+  try {
+    other = loadExperimentConfig(from / "experiment.json");
+  } catch (const std::exception& e) {
+    return "[pretraining_missing] " + from.string() + " holds no readable experiment: " + e.what();
+  }
+  const auto json = config.toJson();
+  const auto other_json = other.toJson();
+  for (const char* field : {"catalog", "phantom", "plan", "pretrain"}) {
+    if (json.value(field, nlohmann::json()) != other_json.value(field, nlohmann::json()))
+      return std::string("[pretraining_mismatch] ") + field + " differs from " + from.string() +
+             "'s: both experiments must use the same data and pretraining";
+  }
+  for (const auto& arm : config.arms) {
+    if (arm != "scratch" &&
+        std::find(other.arms.begin(), other.arms.end(), arm) == other.arms.end())
+      return "[pretraining_mismatch] " + from.string() + " has no arm " + arm;
+  }
+  for (const auto seed : config.seeds) {
+    if (std::find(other.seeds.begin(), other.seeds.end(), seed) == other.seeds.end())
+      return "[pretraining_mismatch] " + from.string() + " has no seed " + std::to_string(seed);
+  }
+  std::error_code error;
+  if (!fs::exists(from / "dataset" / "dataset.json", error))
+    return "[pretraining_missing] " + (from / "dataset").string() + " is not prepared yet";
+  for (const auto& arm : config.arms) {
+    if (arm == "scratch") continue;
+    for (const auto seed : config.seeds) {
+      const auto dir = from / "pretrain" / (arm + "-seed" + std::to_string(seed));
+      if (runState(dir) != "done")
+        return "[pretraining_missing] " + dir.string() + " has not finished; run " + from.string() +
+               " first";
+    }
+  }
+  return "";
+}
+
+}  // namespace
+
 const char* stepKindName(Step::Kind kind) {
   switch (kind) {
     case Step::Kind::kPretrain:
@@ -495,6 +539,7 @@ nlohmann::json ExperimentConfig::toJson() const {
   json["label_budgets"] = label_budgets;
   json["seeds"] = seeds;
   json["jobs"] = jobs;
+  if (!pretraining_from.empty()) json["pretraining_from"] = pretraining_from;
   return json;
 }
 
@@ -515,6 +560,7 @@ ExperimentConfig experimentFromJson(const nlohmann::json& json) {
   r.get("label_budgets", config.label_budgets);
   if (const auto* s = r.child("seeds")) config.seeds = seedsFromJson(*s);
   r.get("jobs", config.jobs);
+  r.get("pretraining_from", config.pretraining_from);
   r.finish();
 
   if (config.out.empty()) JsonReader::fail(root + ".out", "an experiment folder is needed");
@@ -785,7 +831,10 @@ std::vector<Problem> checkExperiment(const ExperimentConfig& config, const DataC
 
 std::vector<Step> planSteps(const ExperimentConfig& config) {
   const fs::path out(config.out);
-  const fs::path dataset = out / "dataset";
+  // Shared pretraining: the other experiment's dataset and pretraining runs, none of our own.
+  const bool shared = !config.pretraining_from.empty();
+  const fs::path pretrained_root = shared ? fs::path(config.pretraining_from) : out;
+  const fs::path dataset = pretrained_root / "dataset";
   std::vector<Step> steps;
   Step prepare_step;
   prepare_step.kind = Step::Kind::kPrepare;
@@ -795,10 +844,10 @@ std::vector<Step> planSteps(const ExperimentConfig& config) {
   steps.push_back(prepare_step);
 
   const auto pretrainDir = [&](const std::string& arm, std::uint64_t seed) {
-    return out / "pretrain" / (arm + "-seed" + std::to_string(seed));
+    return pretrained_root / "pretrain" / (arm + "-seed" + std::to_string(seed));
   };
   for (const auto& arm : config.arms) {
-    if (arm == "scratch") continue;
+    if (arm == "scratch" || shared) continue;
     for (const std::uint64_t seed : config.seeds) {
       Step step;
       step.kind = Step::Kind::kPretrain;
@@ -848,9 +897,18 @@ ExperimentResult runExperiment(const ExperimentConfig& requested, const RunOptio
   const ExperimentConfig config = experimentFromJson(requested.toJson());
   ExperimentResult result;
   result.steps = planSteps(config);
-  if (config.catalog && !options.sources && result.steps.front().state != "done")
+  if (config.catalog && !options.sources && result.steps.front().state != "done" &&
+      config.pretraining_from.empty())
     throw std::invalid_argument("[invalid_argument] a catalog source needs RunOptions::sources");
   saveExperimentConfig(config);
+  if (!config.pretraining_from.empty()) {
+    const auto problem = sharedPretrainingProblem(config);
+    if (!problem.empty()) {
+      result.status = "failed";
+      result.message = problem;
+      return result;
+    }
+  }
 
   const auto cancelled = [&] { return options.control != nullptr && options.control->cancel; };
   result.status = "completed";

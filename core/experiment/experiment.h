@@ -58,6 +58,11 @@ struct ExperimentConfig {
   std::vector<int> label_budgets = {0};  // labelled subjects per fine-tuning; 0 = all
   std::vector<std::uint64_t> seeds = {1};
   int jobs = 0;  // prepare workers; 0 = all cores
+  // Another experiment folder whose dataset and pretraining runs this one fine-tunes from (e.g. a
+  // classification target next to a segmentation one, both from the same pretrained networks);
+  // "" = its own. That experiment must have the same source, plan and pretrain template, every
+  // pretrained arm and seed of this one, and be prepared and pretrained first.
+  std::string pretraining_from;
 
   nlohmann::json toJson() const;
 };
@@ -171,13 +176,16 @@ struct ExperimentResult {
 };
 
 // Writes out/experiment.json (refused with "[experiment_exists]" when it holds a different
-// config), then runs every step not done: an interrupted run resumes from checkpoints/last.pt, a
-// run folder without a checkpoint (stopped in its first epoch) starts again. Cancelling
-// (control->cancel) stops after the current iteration or study: status cancelled, everything
-// finished so far is kept. A failing step ends the experiment (status failed, later steps not
-// run). results.csv is rewritten from every finished fine-tuning run at the end. Throws
-// std::invalid_argument for an invalid config ("[invalid_config]", or "[invalid_argument]" for a
-// catalog source without RunOptions::sources) or a refused folder ("[experiment_exists]",
+// config), then runs every step not done (with pretraining_from: "[pretraining_mismatch]" when
+// that experiment's source, plan, pretrain template, arms or seeds do not cover this one's,
+// "[pretraining_missing]" when its dataset or a needed pretraining run is not finished): an
+// interrupted run resumes from checkpoints/last.pt, a run folder without a checkpoint (stopped in
+// its first epoch) starts again. Cancelling (control->cancel) stops after the current iteration or
+// study: status cancelled, everything finished so far is kept. A failing step ends the experiment
+// (status failed, later steps not run). results.csv is rewritten from every finished fine-tuning
+// run at the end. Throws std::invalid_argument for an invalid config ("[invalid_config]", or
+// "[invalid_argument]" for a catalog source without RunOptions::sources) or a refused folder
+// ("[experiment_exists]",
 // "[cannot_write]").
 ExperimentResult runExperiment(const ExperimentConfig& config, const RunOptions& options);
 

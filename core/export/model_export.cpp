@@ -210,44 +210,49 @@ ExportResult exportRun(const ExportRequest& request) {
   const json training_config = trainingConfig(model.config);
   const json run = readJsonFile(fs::path(request.run_dir) / "run.json");
   const json evaluation = readJsonFile(fs::path(request.run_dir) / "evaluation.json");
-  json card = {
-      {"format", "planelab-model-card"},
-      {"format_version", 1},
-      {"name", fs::path(request.run_dir).filename().string()},
-      {"model",
-       {{"file", fs::path(result.model_file).filename().string()},
-        {"format", onnx ? "onnx" : "torchscript"},
-        {"outputs", request.outputs == Outputs::kEncoder ? "encoder" : "heads"},
-        {"load", onnx ? json{{"opset", kOnnxOpset},
-                             {"python", "onnxruntime.InferenceSession(file)"},
-                             {"node", "ort.InferenceSession.create(file)"}}
-                      : json{{"python", "torch.jit.load(file).eval()"},
-                             {"cpp", "torch::jit::load(file)"}}}}},
-      {"task", model.config.task},
-      {"input", tensorSpec("image", {-1, net.in_channels, size, size},
-                           "preprocessed images (see preprocessing), layout NCHW")},
-      {"output_order", request.outputs == Outputs::kEncoder || headNames(net).size() > 1
-                           ? "a list/tuple in the order of outputs"
-                           : "one tensor"},
-      {"outputs", outputSpecs(net, request.outputs, size)},
-      {"preprocessing", preprocessing(model.plan)},
-      {"network", net.toJson()},
-      {"parameters", nn::parameterCount(model.net)},
-      {"training",
-       {{"checkpoint", request.checkpoint},
-        {"epoch", model.epoch + 1},
-        {"config", training_config},
-        {"config_hash", data::hex64(data::fnv1a64(training_config.dump()))},
-        {"data", run.is_object() ? dataProvenance(run) : json()},
-        {"selection", run.is_object() ? run.value("selection", "") : ""}}},
-      {"pretraining", pretrainingProvenance(model.config)},
-      {"metrics",
-       evaluation.is_object() && evaluation.contains("test") ? evaluation["test"] : json()},
-      {"software",
-       {{"planelab", request.software_version},
-        {"libtorch", TORCH_VERSION},
-        {"trained_with", run.is_object() ? run.value("software", "") : ""}}},
-      {"export_check", check}};
+  // The test metrics without the per-stack / per-subject records: those name patients.
+  json metrics =
+      evaluation.is_object() && evaluation.contains("test") ? evaluation["test"] : json();
+  if (metrics.is_object()) {
+    metrics.erase("per_stack");
+    metrics.erase("per_subject");
+  }
+  json card = {{"format", "planelab-model-card"},
+               {"format_version", 1},
+               {"name", fs::path(request.run_dir).filename().string()},
+               {"model",
+                {{"file", fs::path(result.model_file).filename().string()},
+                 {"format", onnx ? "onnx" : "torchscript"},
+                 {"outputs", request.outputs == Outputs::kEncoder ? "encoder" : "heads"},
+                 {"load", onnx ? json{{"opset", kOnnxOpset},
+                                      {"python", "onnxruntime.InferenceSession(file)"},
+                                      {"node", "ort.InferenceSession.create(file)"}}
+                               : json{{"python", "torch.jit.load(file).eval()"},
+                                      {"cpp", "torch::jit::load(file)"}}}}},
+               {"task", model.config.task},
+               {"input", tensorSpec("image", {-1, net.in_channels, size, size},
+                                    "preprocessed images (see preprocessing), layout NCHW")},
+               {"output_order", request.outputs == Outputs::kEncoder || headNames(net).size() > 1
+                                    ? "a list/tuple in the order of outputs"
+                                    : "one tensor"},
+               {"outputs", outputSpecs(net, request.outputs, size)},
+               {"preprocessing", preprocessing(model.plan)},
+               {"network", net.toJson()},
+               {"parameters", nn::parameterCount(model.net)},
+               {"training",
+                {{"checkpoint", request.checkpoint},
+                 {"epoch", model.epoch + 1},
+                 {"config", training_config},
+                 {"config_hash", data::hex64(data::fnv1a64(training_config.dump()))},
+                 {"data", run.is_object() ? dataProvenance(run) : json()},
+                 {"selection", run.is_object() ? run.value("selection", "") : ""}}},
+               {"pretraining", pretrainingProvenance(model.config)},
+               {"metrics", metrics},
+               {"software",
+                {{"planelab", request.software_version},
+                 {"libtorch", TORCH_VERSION},
+                 {"trained_with", run.is_object() ? run.value("software", "") : ""}}},
+               {"export_check", check}};
   if (model.config.task == "segmentation") {
     json labels = json::array();
     for (std::size_t v = 0; v < model.label_names.size(); ++v)

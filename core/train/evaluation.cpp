@@ -112,6 +112,7 @@ nlohmann::json evaluateSegmentation(nn::PlaneNet& net, const data::PreparedDatas
         .push_back(s);
   }
   std::vector<std::vector<std::optional<double>>> stack_dice, stack_hd;
+  nlohmann::json per_stack = nlohmann::json::array();
   for (auto& [key, members] : stacks) {
     const auto plane_of = [&](std::int64_t s) -> const data::SubjectPlane& {
       const auto& sample = info.samples[static_cast<std::size_t>(s)];
@@ -139,6 +140,16 @@ nlohmann::json evaluateSegmentation(nn::PlaneNet& net, const data::PreparedDatas
     const auto scores = scoreSegmentation(pred, truth, classes, options.hd95);
     stack_dice.push_back(scores.dice);
     stack_hd.push_back(scores.hd95_mm);
+    // Each stack's scores, for statistics over subjects (paired comparisons of runs).
+    nlohmann::json record = {
+        {"subject", info.subjects[static_cast<std::size_t>(std::get<0>(key))].id},
+        {"stack", std::get<1>(key)},
+        {"phase", std::get<2>(key)},
+        {"slices", members.size()}};
+    std::optional<double> unused;
+    record["dice"] = classMeans({scores.dice}, info.label_names, &unused);
+    if (options.hd95) record["hd95_mm"] = classMeans({scores.hd95_mm}, info.label_names, &unused);
+    per_stack.push_back(std::move(record));
   }
 
   nlohmann::json out;
@@ -155,6 +166,7 @@ nlohmann::json evaluateSegmentation(nn::PlaneNet& net, const data::PreparedDatas
   }
   out["images"] = image_dice.size();
   out["stacks"] = stack_dice.size();
+  out["per_stack"] = std::move(per_stack);
   return out;
 }
 
@@ -181,6 +193,7 @@ nlohmann::json evaluateClassification(nn::PlaneNet& net, const data::PreparedDat
       });
   std::vector<int> truth;
   std::vector<std::vector<double>> probabilities;
+  nlohmann::json per_subject = nlohmann::json::array();
   for (auto& [subject, sum] : sums) {
     const auto& label = info.subjects[static_cast<std::size_t>(subject)].class_label;
     const auto it = std::find(info.class_names.begin(), info.class_names.end(), label);
@@ -188,6 +201,9 @@ nlohmann::json evaluateClassification(nn::PlaneNet& net, const data::PreparedDat
     truth.push_back(static_cast<int>(it - info.class_names.begin()));
     for (auto& v : sum) v /= counts[subject];
     probabilities.push_back(sum);
+    per_subject.push_back({{"subject", info.subjects[static_cast<std::size_t>(subject)].id},
+                           {"truth", label},
+                           {"probabilities", sum}});
   }
   const auto scores = scoreClassification(truth, probabilities, static_cast<int>(classes));
   nlohmann::json out;
@@ -200,6 +216,7 @@ nlohmann::json evaluateClassification(nn::PlaneNet& net, const data::PreparedDat
   out["macro_auc"] = optionalJson(scores.macro_auc);
   out["confusion"] = scores.confusion;
   out["classes"] = info.class_names;
+  out["per_subject"] = std::move(per_subject);
   return out;
 }
 
@@ -208,8 +225,12 @@ nlohmann::json evaluatePretext(nn::PlaneNet& net, const data::PreparedDataset& d
                                bool location, const EvaluationOptions& options) {
   // Sums over the valid channels / samples; the constant predictor is the mean target, computed
   // on the same samples (an optimistic baseline: it knows the evaluation mean).
+  // The mean-map predictor (PHANTOM.md 4.3: "mean line heatmap") predicts every image's channel c
+  // as the per-pixel mean of channel c's valid targets: its MSE is the per-pixel variance.
   double heat_se = 0, heat_n = 0, heat_sum = 0, heat_sq = 0;
+  torch::Tensor map_sum, map_sq, map_count;  // [C, H, W] sums over valid targets; [C] counts
   double loc_se = 0, loc_ae = 0, loc_n = 0, loc_sum = 0, loc_sq = 0;
+  std::vector<double> locations;  // valid targets, for the constant predictor's MAE
   forEachBatch(net, dataset, samples, plainOptions(heatmaps, location, false, false), options,
                [&](const data::Batch& b, const nn::Outputs& out) {
                  if (heatmaps) {
@@ -221,6 +242,15 @@ nlohmann::json evaluatePretext(nn::PlaneNet& net, const data::PreparedDataset& d
                    heat_sum += (target * valid).sum().item<double>();
                    heat_sq += (target.pow(2) * valid).sum().item<double>();
                    heat_n += b.heatmap_valid.sum().item<double>() * pixels;
+                   const auto valid_targets = target * valid;
+                   if (!map_sum.defined()) {
+                     map_sum = torch::zeros_like(valid_targets[0]);
+                     map_sq = torch::zeros_like(valid_targets[0]);
+                     map_count = torch::zeros({target.size(1)}, torch::kFloat64);
+                   }
+                   map_sum += valid_targets.sum(0);
+                   map_sq += valid_targets.pow(2).sum(0);
+                   map_count += b.heatmap_valid.to(torch::kFloat64).sum(0);
                  }
                  if (location) {
                    const auto pred = out.location.to(torch::kCPU, torch::kFloat64);
@@ -231,6 +261,10 @@ nlohmann::json evaluatePretext(nn::PlaneNet& net, const data::PreparedDataset& d
                    loc_sum += (target * valid).sum().item<double>();
                    loc_sq += (target.pow(2) * valid).sum().item<double>();
                    loc_n += valid.sum().item<double>();
+                   const auto t = target.contiguous();
+                   const auto v = valid.contiguous();
+                   for (std::int64_t i = 0; i < t.numel(); ++i)
+                     if (v.data_ptr<double>()[i] > 0) locations.push_back(t.data_ptr<double>()[i]);
                  }
                });
   nlohmann::json out;
@@ -239,12 +273,18 @@ nlohmann::json evaluatePretext(nn::PlaneNet& net, const data::PreparedDataset& d
     out["heatmap_mse"] = heat_se / heat_n;
     const double mean = heat_sum / heat_n;
     out["constant_heatmap_mse"] = heat_sq / heat_n - mean * mean;  // variance of the target
+    const auto n = map_count.clamp_min(1.0).view({-1, 1, 1});
+    const double map_se = (map_sq - map_sum.pow(2) / n).sum().item<double>();
+    out["mean_map_heatmap_mse"] = map_se / heat_n;
   }
   if (location && loc_n > 0) {
     out["location_mse"] = loc_se / loc_n;
     out["location_mae"] = loc_ae / loc_n;
     const double mean = loc_sum / loc_n;
     out["constant_location_mse"] = loc_sq / loc_n - mean * mean;
+    double constant_ae = 0;
+    for (const double t : locations) constant_ae += std::abs(t - mean);
+    out["constant_location_mae"] = constant_ae / loc_n;
   }
   return out;
 }

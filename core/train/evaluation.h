@@ -4,8 +4,9 @@
 //    between the slices' planes), means over images / stacks;
 //  - classification: one prediction per subject (softmax averaged over its images), accuracy,
 //    balanced accuracy, per-class and macro ROC AUC;
-//  - pretext: heatmap and location MSE, location MAE, and the same for a constant predictor
-//    (mean target), so a trained model can be told apart from one that learnt nothing.
+//  - pretext: heatmap and location MSE, location MAE, and the same for constant predictors (the
+//    mean target value; for heatmaps also the per-pixel mean map of each channel), so a trained
+//    model can be told apart from one that learnt nothing.
 #pragma once
 
 #include <cstdint>

@@ -69,6 +69,10 @@ assert card["pretraining"]["pretext"]["variant"] == "multitask", card["pretraini
 assert "mean_dice_3d" in card["metrics"], card["metrics"].keys()
 # No folder of this machine (and so no catalog path or patient folder) in the card.
 assert str(work) not in json.dumps(card), "the card holds a path"
+# evaluation.json lists test stacks by patient; the card does not.
+evaluation = json.loads((work / "ft/evaluation.json").read_text())
+assert evaluation["test"]["per_stack"], "evaluation.json has no per-stack records"
+assert "per_stack" not in card["metrics"] and "PL-HEART" not in json.dumps(card), "the card names patients"
 
 size = plan["grid"]["size"]
 assert card["input"]["shape"] == [-1, 1, size, size], card["input"]

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -113,6 +114,12 @@ TEST(Trainer, PretrainingLossDecreases) {
   const auto& test = result.evaluation["test"];
   EXPECT_TRUE(test.contains("heatmap_mse"));
   EXPECT_TRUE(test.contains("constant_location_mse"));
+  // The per-pixel mean map can only beat one constant value; the mean's MAE is at most its RMSE.
+  EXPECT_LE(test["mean_map_heatmap_mse"].get<double>(),
+            test["constant_heatmap_mse"].get<double>() + 1e-12);
+  EXPECT_GT(test["mean_map_heatmap_mse"].get<double>(), 0.0);
+  EXPECT_LE(test["constant_location_mae"].get<double>(),
+            std::sqrt(test["constant_location_mse"].get<double>()) + 1e-12);
 }
 
 TEST(Trainer, ResumedRunEndsWithTheUninterruptedWeights) {
