@@ -21,6 +21,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include <nlohmann/json.hpp>
+
 #include "experiment/experiment.h"
 #include "ui/catalog/catalog_session.h"
 #include "ui/event_loop.h"
@@ -275,6 +277,65 @@ class ExperimentWizardTest : public QObject {
     // The prepared dataset and the interrupted run's folder stay for a resume.
     QVERIFY(std::filesystem::exists(std::filesystem::path(config.out) / "dataset"));
     QVERIFY(std::filesystem::exists(std::filesystem::path(config.out) / "experiment.json"));
+  }
+
+  // Results ▸ Run study…: a study of two phantom experiments (segmentation, then classification
+  // from the same pretrained network) runs as one job; its runs appear on the Training tab and the
+  // Results tab links the report, whose figures were drawn on the UI thread.
+  void runsAStudyFromTheResultsView() {
+    MainWindow window;
+    window.show();
+    const auto out = dir_ / "study";
+    const auto file = dir_ / "study.json";
+    {
+      using nlohmann::json;
+      const json net = {{"base_width", 4}, {"depth", 3}};
+      const json finetune = {
+          {"threads", 1}, {"workers", 1}, {"epochs", 1}, {"batch_size", 8}, {"network", net}};
+      json classification = finetune;
+      classification["task"] = "classification";
+      const json study = {
+          {"name", "gui study"},
+          {"out", out.string()},
+          {"defaults",
+           {{"phantom", {{"subjects", 8}, {"seed", 4}, {"cine_phases", 4}}},
+            {"plan", {{"grid", {{"spacing_mm", 5.0}, {"size", 48}}}, {"phases", "ed_es"}}},
+            {"pretrain",
+             {{"threads", 1},
+              {"workers", 1},
+              {"epochs", 2},
+              {"batch_size", 8},
+              {"sampling", "all"},
+              {"network", net}}},
+            {"finetune", finetune},
+            {"arms", {"scratch", "multitask"}},
+            {"seeds", {1}},
+            {"jobs", 1}}},
+          {"experiments",
+           {{{"id", "seg"}, {"label_budgets", {1}}},
+            {{"id", "cls"},
+             {"pretraining_from", "seg"},
+             {"label_budgets", {2}},
+             {"finetune", classification}}}}};
+      std::ofstream(file) << study.dump();
+    }
+    auto* button = window.resultsView()->findChild<QPushButton*>(QStringLiteral("runStudyButton"));
+    QVERIFY(button != nullptr && button->isEnabled());
+    // What the button's file dialog hands on.
+    Q_EMIT window.resultsView()->studyRequested(QString::fromStdString(file.string()));
+    QVERIFY(waitUntil([&] { return !window.resultsView()->report().isEmpty(); }, 240000));
+    QCOMPARE(window.resultsView()->report(), QString::fromStdString((out / "report.md").string()));
+    QCOMPARE(window.dashboard()->runs().size(), 5);  // 1 pretraining + 2 + 2 fine-tunings
+    QCOMPARE(window.resultsView()->rowCount(), 2);   // seg's segmentation runs
+    for (const char* name : {"report.md", "report.json", "runs.csv", "seg.png", "cls.png"})
+      QVERIFY2(std::filesystem::file_size(out / name) > 100, name);
+    auto* link = window.resultsView()->findChild<QLabel*>(QStringLiteral("reportLabel"));
+    QVERIFY(!link->isHidden() && link->text().contains(QStringLiteral("report.md")));
+    // An unreadable study config is refused with its key.
+    { std::ofstream(dir_ / "bad-study.json") << nlohmann::json{{"name", "x"}}.dump(); }
+    QVERIFY(window.startStudy(QString::fromStdString((dir_ / "bad-study.json").string())) ==
+            nullptr);
+    QCOMPARE(window.lastErrorKey(), QStringLiteral("invalid_config"));
   }
 
   void refusesAnUnreadableConfig() {

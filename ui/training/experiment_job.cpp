@@ -5,9 +5,12 @@
 #include <algorithm>
 #include <cmath>
 #include <exception>
+#include <functional>
 #include <memory>
 
 #include "sources/dicom_sources.h"
+#include "study/study.h"
+#include "ui/plot/study_plot.h"
 
 namespace planelab::ui {
 namespace {
@@ -40,25 +43,35 @@ QString stepTitle(const experiment::Step& step) {
       .arg(step.seed);
 }
 
-Job* startExperimentJob(JobManager& jobs, const experiment::ExperimentConfig& config) {
+namespace {
+
+// What a job runs with the options it made: an experiment or a study. set_offset(steps, total)
+// says how many steps came before the experiment now starting and how many there are in all.
+struct Ran {
+  std::string status;
+  std::string message;
+  std::string results_file;  // results.csv of an experiment, report.md of a study
+};
+using Runner = std::function<Ran(const experiment::RunOptions& options,
+                                 const std::function<void(std::size_t, std::size_t)>& set_offset)>;
+
+Job* startRunnerJob(JobManager& jobs, const QString& title, const std::string& out, Runner run) {
   auto* efeed = new ExperimentFeed;
-  const QString title =
-      ExperimentFeed::tr("Experiment %1").arg(QString::fromStdString(config.name));
   const std::string version = QCoreApplication::applicationVersion().toStdString();
   QThread* ui_thread = QCoreApplication::instance()->thread();
   Job* job = jobs.start(
       title,
-      [config, efeed, version, ui_thread](JobContext& context) {
+      [run = std::move(run), out, efeed, version, ui_thread](JobContext& context) {
         train::Control control;
         bindControl(context, control);
-        std::size_t index = 0, count = 1;
+        std::size_t index = 0, count = 1, offset = 0, total = 0;
         QString step_text;
         auto overall = [&](double fraction, const QString& detail) {
           const auto within = static_cast<std::int64_t>(
               std::llround(std::clamp(fraction, 0.0, 1.0) * kUnitsPerStep));
           context.progress(
-              static_cast<std::int64_t>(index) * kUnitsPerStep + within,
-              static_cast<std::int64_t>(count) * kUnitsPerStep,
+              static_cast<std::int64_t>(offset + index) * kUnitsPerStep + within,
+              static_cast<std::int64_t>(total > 0 ? total : count) * kUnitsPerStep,
               detail.isEmpty() ? step_text : step_text + QStringLiteral(" · ") + detail);
         };
         std::unique_ptr<FeedObserver> observer;
@@ -76,7 +89,10 @@ Job* startExperimentJob(JobManager& jobs, const experiment::ExperimentConfig& co
         options.step_started = [&](const experiment::Step& step, std::size_t i, std::size_t n) {
           index = i;
           count = std::max<std::size_t>(n, 1);
-          step_text = QStringLiteral("[%1/%2] %3").arg(i + 1).arg(n).arg(stepTitle(step));
+          step_text = QStringLiteral("[%1/%2] %3")
+                          .arg(offset + i + 1)
+                          .arg(total > 0 ? total : n)
+                          .arg(stepTitle(step));
           context.log(step_text + (step.state == "interrupted" ? ExperimentFeed::tr(" (resuming)")
                                                                : QString()));
           overall(0.0, {});
@@ -86,9 +102,8 @@ Job* startExperimentJob(JobManager& jobs, const experiment::ExperimentConfig& co
           auto* feed = new TrainingFeed;
           feed->moveToThread(ui_thread);
           observer = std::make_unique<FeedObserver>(
-              context, feed, [&](std::int64_t done, std::int64_t total, const QString& text) {
-                overall(total > 0 ? static_cast<double>(done) / static_cast<double>(total) : 0.0,
-                        text);
+              context, feed, [&](std::int64_t done, std::int64_t all, const QString& text) {
+                overall(all > 0 ? static_cast<double>(done) / static_cast<double>(all) : 0.0, text);
               });
           context.post([efeed, feed, dir = QString::fromStdString(step.dir)] {
             feed->setParent(efeed);
@@ -117,9 +132,12 @@ Job* startExperimentJob(JobManager& jobs, const experiment::ExperimentConfig& co
           observer.reset();
         };
 
-        experiment::ExperimentResult result;
+        Ran result;
         try {
-          result = experiment::runExperiment(config, options);
+          result = run(options, [&](std::size_t steps_before, std::size_t all) {
+            offset = steps_before;
+            total = all;
+          });
         } catch (const std::exception& e) {
           result.status = "failed";
           result.message = e.what();
@@ -133,15 +151,59 @@ Job* startExperimentJob(JobManager& jobs, const experiment::ExperimentConfig& co
           observer.reset();
         }
         context.post([efeed, status = QString::fromStdString(result.status),
-                      csv = QString::fromStdString(result.results_csv)] {
-          Q_EMIT efeed->finished(status, csv);
+                      file = QString::fromStdString(result.results_file)] {
+          Q_EMIT efeed->finished(status, file);
         });
         return statusOutcome(result.status, result.message, QStringLiteral("experiment_failed"),
-                             QString::fromStdString(config.out));
+                             QString::fromStdString(out));
       },
       true);
   efeed->setParent(job);
   return job;
+}
+
+}  // namespace
+
+Job* startExperimentJob(JobManager& jobs, const experiment::ExperimentConfig& config) {
+  return startRunnerJob(
+      jobs, ExperimentFeed::tr("Experiment %1").arg(QString::fromStdString(config.name)),
+      config.out, [config](const experiment::RunOptions& options, const auto&) {
+        const auto r = experiment::runExperiment(config, options);
+        return Ran{r.status, r.message, r.results_csv};
+      });
+}
+
+Job* startStudyJob(JobManager& jobs, const study::StudyConfig& config) {
+  return startRunnerJob(
+      jobs, ExperimentFeed::tr("Study %1").arg(QString::fromStdString(config.name)), config.out,
+      [config](const experiment::RunOptions& options, const auto& set_offset) {
+        const auto steps = study::planStudy(config);
+        study::StudyRunOptions study_options;
+        study_options.run = options;
+        study_options.experiment_started = [&](const study::StudyExperiment& e, std::size_t,
+                                               std::size_t) {
+          const auto before = static_cast<std::size_t>(
+              std::find_if(steps.begin(), steps.end(),
+                           [&](const auto& step) { return step.first == e.id; }) -
+              steps.begin());
+          set_offset(before, steps.size());
+        };
+        // Charts are widgets: drawn on the UI thread while this job waits. Not after a cancel:
+        // the UI thread may then be waiting for this job (closing the window).
+        const train::Control* control = options.control;
+        study_options.write_plot = [control](const nlohmann::json& plot,
+                                             const std::string& file) -> std::string {
+          if (control != nullptr && control->cancel)
+            return "the study was cancelled (planelab-cli study --report-only draws them)";
+          std::string why;
+          QMetaObject::invokeMethod(
+              QCoreApplication::instance(), [&] { why = writeStudyPlotPng(plot, file); },
+              Qt::BlockingQueuedConnection);
+          return why;
+        };
+        const auto r = study::runStudy(config, study_options);
+        return Ran{r.status, r.message, r.report};
+      });
 }
 
 ExperimentFeed* experimentFeed(Job* job) {

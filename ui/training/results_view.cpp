@@ -14,6 +14,7 @@
 #include <QScatterSeries>
 #include <QSplitter>
 #include <QTableWidget>
+#include <QUrl>
 #include <QVBoxLayout>
 #include <QValueAxis>
 #include <algorithm>
@@ -21,15 +22,10 @@
 #include <filesystem>
 #include <iterator>
 
+#include "ui/plot/study_plot.h"
+
 namespace planelab::ui {
 namespace {
-
-// Arm colours in the plot, in the arms' order (Tableau 10).
-const QColor kArmColours[] = {QColor(0x4e, 0x79, 0xa7), QColor(0xf2, 0x8e, 0x2b),
-                              QColor(0xe1, 0x57, 0x59), QColor(0x76, 0xb7, 0xb2),
-                              QColor(0x59, 0xa1, 0x4f), QColor(0xed, 0xc9, 0x48),
-                              QColor(0xb0, 0x7a, 0xa1), QColor(0xff, 0x9d, 0xa7),
-                              QColor(0x9c, 0x75, 0x5f), QColor(0xba, 0xb0, 0xac)};
 
 // A cell that sorts by its number (the text is formatted); cells without one sort first.
 class NumberItem : public QTableWidgetItem {
@@ -74,6 +70,8 @@ QString ResultsView::armLabel(const train::Arm& arm) {
 ResultsView::ResultsView(QWidget* parent)
     : QWidget(parent),
       choose_button_(new QPushButton(tr("Choose folder…"), this)),
+      study_button_(new QPushButton(tr("Run study…"), this)),
+      report_label_(new QLabel(this)),
       folder_label_(new QLabel(this)),
       status_label_(new QLabel(this)),
       table_(new QTableWidget(this)),
@@ -81,6 +79,13 @@ ResultsView::ResultsView(QWidget* parent)
       view_(new QChartView(chart_, this)) {
   setObjectName(QStringLiteral("resultsView"));
   choose_button_->setObjectName(QStringLiteral("chooseFolderButton"));
+  study_button_->setObjectName(QStringLiteral("runStudyButton"));
+  study_button_->setToolTip(
+      tr("Run or resume a study (several experiments and one report; docs/study.md)"));
+  report_label_->setObjectName(QStringLiteral("reportLabel"));
+  report_label_->setOpenExternalLinks(true);
+  report_label_->setTextFormat(Qt::RichText);
+  report_label_->setVisible(false);
   folder_label_->setObjectName(QStringLiteral("folderLabel"));
   status_label_->setObjectName(QStringLiteral("statusLabel"));
   status_label_->setWordWrap(true);
@@ -99,6 +104,7 @@ ResultsView::ResultsView(QWidget* parent)
   auto* top = new QHBoxLayout;
   top->addWidget(choose_button_);
   top->addWidget(folder_label_, 1);
+  top->addWidget(study_button_);
   auto* splitter = new QSplitter(Qt::Vertical, this);
   splitter->addWidget(table_);
   splitter->addWidget(view_);
@@ -106,6 +112,7 @@ ResultsView::ResultsView(QWidget* parent)
   auto* layout = new QVBoxLayout(this);
   layout->addLayout(top);
   layout->addWidget(splitter, 1);
+  layout->addWidget(report_label_);
   layout->addWidget(status_label_);
 
   connect(choose_button_, &QPushButton::clicked, this, [this] {
@@ -113,11 +120,34 @@ ResultsView::ResultsView(QWidget* parent)
         QFileDialog::getExistingDirectory(this, tr("Folder of run folders"), folder_);
     if (!dir.isEmpty()) setFolder(dir);
   });
+  connect(study_button_, &QPushButton::clicked, this, [this] {
+    const QString path =
+        QFileDialog::getOpenFileName(this, tr("Study config"), QString(), tr("Study (*.json)"));
+    if (!path.isEmpty()) Q_EMIT studyRequested(path);
+  });
+}
+
+void ResultsView::setReport(const QString& report_md) {
+  report_ = report_md;
+  report_label_->setVisible(!report_md.isEmpty());
+  report_label_->setText(report_md.isEmpty() ? QString()
+                                             : tr("Study report: <a href=\"%1\">%2</a>")
+                                                   .arg(QUrl::fromLocalFile(report_md).toString(),
+                                                        report_md.toHtmlEscaped()));
 }
 
 void ResultsView::setFolder(const QString& folder) {
   folder_ = QDir::cleanPath(QFileInfo(folder).absoluteFilePath());
   folder_label_->setText(folder_);
+  QString report;
+  for (const QString& dir : {folder_, QFileInfo(folder_).absolutePath()}) {
+    if (QFileInfo::exists(dir + QStringLiteral("/report.md")) &&
+        QFileInfo::exists(dir + QStringLiteral("/study.json"))) {
+      report = dir + QStringLiteral("/report.md");
+      break;
+    }
+  }
+  setReport(report);
   std::vector<train::ResultRow> rows;
   int other_runs = 0;
   QStringList unreadable;
@@ -210,7 +240,7 @@ void ResultsView::fillChart(const std::vector<train::BudgetGroup>& groups) {
     const QString label = armLabel(group.arm);
     auto it = arms_.find(label);
     if (it == arms_.end()) {
-      const QColor colour = kArmColours[arms_.size() % std::size(kArmColours)];
+      const QColor colour = armColour(static_cast<int>(arms_.size()));
       ArmSeries series;
       series.means = new QLineSeries;
       series.means->setName(tr("%1: mean over seeds").arg(label));

@@ -71,6 +71,8 @@ MainWindow::MainWindow(QWidget* parent)
   dashboard_ = new TrainingDashboard(jobs_, this);
   tabs_->addTab(dashboard_, tr("Training"));
   results_ = new ResultsView(this);
+  connect(results_, &ResultsView::studyRequested, this,
+          [this](const QString& path) { startStudy(path); });
   tabs_->addTab(results_, tr("Results"));
   setCentralWidget(tabs_);
 
@@ -338,6 +340,37 @@ Job* MainWindow::startExperiment(const QString& config_path) {
     results_->setFolder(out);
     statusBar()->showMessage(tr("Experiment %1: %2").arg(out, status));
   });
+  connect(job, &Job::finishedWith, this, [this, job] {
+    const JobOutcome& outcome = job->outcome();
+    if (!outcome.ok() && !outcome.cancelled) showError(outcome.error_key, outcome.message);
+  });
+  tabs_->setCurrentWidget(dashboard_);
+  return job;
+}
+
+Job* MainWindow::startStudy(const QString& config_path) {
+  study::StudyConfig config;
+  try {
+    config = study::loadStudyConfig(config_path.toStdString());
+  } catch (const std::exception& e) {
+    const JobOutcome refused = failedOutcome(e.what(), QStringLiteral("invalid_config"));
+    showError(refused.error_key, refused.message);
+    return nullptr;
+  }
+  Job* job = startStudyJob(*jobs_, config);
+  const QString out = QString::fromStdString(config.out);
+  const QString first = QString::fromStdString(config.experiments.front().config.out);
+  ExperimentFeed* feed = experimentFeed(job);
+  connect(feed, &ExperimentFeed::runStarted, this,
+          [this, job, out](TrainingFeed* run, const QString& dir) {
+            dashboard_->watch(job, run, dir, QDir(out).relativeFilePath(dir));
+          });
+  connect(feed, &ExperimentFeed::finished, this,
+          [this, out, first](const QString& status, const QString& report) {
+            results_->setFolder(first);
+            results_->setReport(report);
+            statusBar()->showMessage(tr("Study %1: %2").arg(out, status));
+          });
   connect(job, &Job::finishedWith, this, [this, job] {
     const JobOutcome& outcome = job->outcome();
     if (!outcome.ok() && !outcome.cancelled) showError(outcome.error_key, outcome.message);

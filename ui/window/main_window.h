@@ -44,6 +44,9 @@ class MainWindow : public QMainWindow {
   // Training tab as they start, its results on the Results tab when it ends. nullptr (error
   // shown) when the config cannot be read.
   Job* startExperiment(const QString& config_path);
+  // Runs (or resumes) a study (Results ▸ Run study…): like an experiment, its runs on the
+  // Training tab; at the end the Results tab shows its first experiment and links report.md.
+  Job* startStudy(const QString& config_path);
   // What a drop of files/folders does: one catalog file opens it; anything else starts the import
   // wizard with those paths.
   void openDroppedPaths(const QStringList& paths);
