@@ -149,5 +149,22 @@ TEST(StudyConfig, TheFolderIsClaimedOnce) {
   EXPECT_EQ(json::parse(in)["name"], "tiny");
 }
 
+// The profiles shipped in studies/ stay valid: they parse, and the quick one has no data problem.
+TEST(StudyConfig, ShippedProfilesAreValid) {
+  const fs::path dir = PLANELAB_STUDIES_DIR;
+  for (const char* name : {"quick.json", "paper.json"}) {
+    StudyConfig config;
+    ASSERT_NO_THROW(config = loadStudyConfig(dir / name)) << name;
+    EXPECT_EQ(config.profile + ".json", name);
+    EXPECT_GE(config.experiments.size(), 4u) << name;
+  }
+  const auto quick = loadStudyConfig(dir / "quick.json");
+  for (const auto& entry : quick.experiments) {
+    const auto counts = experiment::phantomCounts(*entry.config.phantom);
+    const auto problems = experiment::checkExperiment(entry.config, counts);
+    EXPECT_TRUE(problems.empty()) << entry.id << ": " << (problems.empty() ? "" : problems[0].message);
+  }
+}
+
 }  // namespace
 }  // namespace planelab::study
