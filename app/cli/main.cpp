@@ -5,12 +5,12 @@
 
 #include "app/cli/curate_command.h"
 #include "app/cli/experiment_command.h"
-#include "app/cli/study_command.h"
 #include "app/cli/export_command.h"
 #include "app/cli/import_command.h"
 #include "app/cli/interop_command.h"
 #include "app/cli/phantom_command.h"
 #include "app/cli/prepare_command.h"
+#include "app/cli/study_command.h"
 #include "app/cli/train_command.h"
 #include "app/version.h"
 

@@ -162,7 +162,8 @@ TEST(StudyConfig, ShippedProfilesAreValid) {
   for (const auto& entry : quick.experiments) {
     const auto counts = experiment::phantomCounts(*entry.config.phantom);
     const auto problems = experiment::checkExperiment(entry.config, counts);
-    EXPECT_TRUE(problems.empty()) << entry.id << ": " << (problems.empty() ? "" : problems[0].message);
+    EXPECT_TRUE(problems.empty()) << entry.id << ": "
+                                  << (problems.empty() ? "" : problems[0].message);
   }
 }
 
