@@ -1,7 +1,6 @@
 #include "app/cli/study_command.h"
 
 #include <cstdio>
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <stdexcept>
@@ -14,6 +13,7 @@
 #include "app/cli/experiment_command.h"
 #include "study/report.h"
 #include "study/study.h"
+#include "train/config_json.h"
 #ifdef PLANELAB_HAVE_PLOT
 #include "ui/plot/study_plot.h"
 #endif
@@ -31,13 +31,8 @@ struct StudyArgs {
 };
 
 study::StudyConfig loadWithOut(const StudyArgs& a) {
-  if (a.out.empty()) return study::loadStudyConfig(a.config_file);
-  std::ifstream in(a.config_file);
-  if (!in) throw std::invalid_argument("[cannot_read_config] cannot open " + a.config_file);
-  auto json = nlohmann::json::parse(in, nullptr, false);
-  if (json.is_discarded() || !json.is_object())
-    throw std::invalid_argument("[invalid_config] " + a.config_file + " is not a JSON object");
-  json["out"] = a.out;
+  auto json = train::readJsonConfigFile(a.config_file);
+  if (!a.out.empty() && json.is_object()) json["out"] = a.out;
   return study::studyFromJson(json);
 }
 
@@ -148,9 +143,7 @@ int runStudyCli(const StudyArgs& a) {
       }
       if (!a.json && !result.report.empty()) {
         std::printf("report: %s\n", result.report.c_str());
-        std::ifstream in(std::filesystem::path(config.out) / "report.json");
-        const auto report = nlohmann::json::parse(in, nullptr, false);
-        if (!report.is_discarded()) printCalibration(report);
+        printCalibration(result.report_data);
       }
     }
   } catch (const ReportedError& r) {

@@ -64,14 +64,7 @@ void addTrainFlags(CLI::App* cmd, TrainFlags& f) {
 }
 
 nlohmann::json readConfigFile(const std::string& file) {
-  if (file.empty()) return nlohmann::json::object();
-  std::ifstream in(file);
-  if (!in) throw std::invalid_argument("[cannot_read_config] cannot open " + file);
-  try {
-    return nlohmann::json::parse(in);
-  } catch (const nlohmann::json::exception& e) {
-    throw std::invalid_argument("[invalid_config] " + file + ": " + e.what());
-  }
+  return file.empty() ? nlohmann::json::object() : train::readJsonConfigFile(file);
 }
 
 void applyTrainFlags(const TrainFlags& f, nlohmann::json& j) {

@@ -589,13 +589,7 @@ ExperimentConfig experimentFromJson(const nlohmann::json& json) {
 }
 
 ExperimentConfig loadExperimentConfig(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  if (!in) throw std::invalid_argument("[cannot_read_config] cannot open " + file.string());
-  try {
-    return experimentFromJson(nlohmann::json::parse(in));
-  } catch (const nlohmann::json::exception& e) {
-    throw std::invalid_argument("[invalid_config] " + file.string() + ": " + e.what());
-  }
+  return experimentFromJson(train::readJsonConfigFile(file));
 }
 
 DataCounts catalogCounts(const catalog::Catalog& catalog, const CatalogSource& source,

@@ -298,6 +298,16 @@ json experimentReport(const StudyExperiment& entry, const StudyConfig& config) {
     series.push_back(std::move(points));
   }
   out["rows"] = std::move(rows);
+  json run_list = json::array();  // every finished run, for runs.csv
+  for (const auto& r : runs) {
+    run_list.push_back({{"arm", r.arm},
+                        {"budget", r.budget},
+                        {"labelled_subjects", r.labelled},
+                        {"seed", r.seed},
+                        {"run_dir", fs::relative(r.dir, config.out).generic_string()},
+                        {"metrics", r.metrics}});
+  }
+  out["runs"] = std::move(run_list);
   out["pretraining"] = entry.pretraining_from.empty() ? pretrainingRows(c, steps) : json::array();
   out["threshold_baseline"] = thresholdBaseline(entry, config, steps.front().dir);
   const bool classification = task == "classification";
@@ -536,21 +546,18 @@ std::string reportMarkdown(const json& report, const std::string& plots_note) {
   return md.str();
 }
 
-std::string reportCsv(const StudyConfig& config) {
+std::string reportCsv(const json& report) {
   std::ostringstream csv;
   csv << "experiment,task,arm,budget,labelled_subjects,seed,metric,value,run_dir\n";
-  for (const auto& entry : config.experiments) {
-    const auto& c = entry.config;
-    for (const auto& step : experiment::planSteps(c)) {
-      if (step.kind != experiment::Step::Kind::kFinetune || step.state != "done") continue;
-      const auto run = readRun(step, c.finetune.task);
-      const auto dir = fs::relative(step.dir, config.out).generic_string();
-      for (const auto& [metric, value] : run.metrics) {
+  for (const auto& e : report["experiments"]) {
+    for (const auto& run : e["runs"]) {
+      for (const auto& [metric, value] : run["metrics"].items()) {
         char text[64];
-        std::snprintf(text, sizeof text, "%.6g", value);
-        csv << entry.id << "," << c.finetune.task << "," << run.arm << "," << run.budget << ","
-            << run.labelled << "," << run.seed << "," << metric << "," << text << "," << dir
-            << "\n";
+        std::snprintf(text, sizeof text, "%.6g", value.get<double>());
+        csv << e["id"].get<std::string>() << "," << e["task"].get<std::string>() << ","
+            << run["arm"].get<std::string>() << "," << run["budget"] << ","
+            << run["labelled_subjects"] << "," << run["seed"] << "," << metric << "," << text << ","
+            << run["run_dir"].get<std::string>() << "\n";
       }
     }
   }
@@ -573,7 +580,7 @@ std::string writeReport(
     }
   }
   data::writeJsonAtomically((out / "report.json").string(), report);
-  data::writeTextAtomically((out / "runs.csv").string(), reportCsv(config));
+  data::writeTextAtomically((out / "runs.csv").string(), reportCsv(report));
   const auto md = (out / "report.md").string();
   data::writeTextAtomically(md, reportMarkdown(report, plots_note));
   return md;

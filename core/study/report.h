@@ -25,9 +25,10 @@ namespace planelab::study {
 // unreadable one throws std::runtime_error "[run_unreadable] ...".
 nlohmann::json buildReport(const StudyConfig& config);
 
-// Markdown and CSV of a report (pure functions of it).
+// Markdown and CSV of a report (pure functions of it; each experiment's "runs" lists its finished
+// fine-tuning runs with their metrics).
 std::string reportMarkdown(const nlohmann::json& report, const std::string& plots_note);
-std::string reportCsv(const StudyConfig& config);
+std::string reportCsv(const nlohmann::json& report);
 
 // Writes out/report.json, out/runs.csv, the plots (through write_plot, when given) and
 // out/report.md; returns the report.md path. "[cannot_write] ..." (std::runtime_error).

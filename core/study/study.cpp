@@ -123,12 +123,7 @@ StudyConfig studyFromJson(const nlohmann::json& json) {
 }
 
 StudyConfig loadStudyConfig(const fs::path& file) {
-  std::ifstream in(file);
-  if (!in) throw std::invalid_argument("[cannot_read_config] cannot open " + file.string());
-  const auto json = nlohmann::json::parse(in, nullptr, false);
-  if (json.is_discarded())
-    throw std::invalid_argument("[invalid_config] " + file.string() + " is not valid JSON");
-  return studyFromJson(json);
+  return studyFromJson(train::readJsonConfigFile(file));
 }
 
 void saveStudyConfig(const StudyConfig& config) {
@@ -193,7 +188,8 @@ StudyResult runStudy(const StudyConfig& requested, const StudyRunOptions& option
     }
   }
   try {
-    result.report = writeReport(config, buildReport(config), options.write_plot);
+    result.report_data = buildReport(config);
+    result.report = writeReport(config, result.report_data, options.write_plot);
   } catch (const std::exception& e) {
     if (result.status != "failed") {
       result.status = "failed";

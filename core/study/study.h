@@ -71,6 +71,7 @@ struct StudyResult {
   std::string message;                                    // failed: "[key] ..."
   std::vector<experiment::ExperimentResult> experiments;  // those that ran, in order
   std::string report;                                     // out/report.md
+  nlohmann::json report_data;                             // what report.json holds
 };
 
 // Saves the config, runs every experiment in order (stopping at a cancelled or failed one), then

@@ -5,6 +5,8 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
+#include <fstream>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -85,5 +87,17 @@ class JsonReader {
   std::string path_;
   std::set<std::string> used_;
 };
+
+// The JSON of a config file: std::invalid_argument "[cannot_read_config] ..." when it cannot be
+// opened, "[invalid_config] <file>: <parser message>" when it is not JSON.
+inline nlohmann::json readJsonConfigFile(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  if (!in) throw std::invalid_argument("[cannot_read_config] cannot open " + file.string());
+  try {
+    return nlohmann::json::parse(in);
+  } catch (const nlohmann::json::exception& e) {
+    throw std::invalid_argument("[invalid_config] " + file.string() + ": " + e.what());
+  }
+}
 
 }  // namespace planelab::train
