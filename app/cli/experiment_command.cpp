@@ -6,6 +6,7 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -29,13 +30,15 @@ struct ExperimentArgs {
   bool json = false;
 };
 
-experiment::DataCounts countData(const experiment::ExperimentConfig& config) {
-  if (config.phantom) return experiment::phantomCounts(*config.phantom);
+// What one source holds (the experiment's, or its pretraining pool's).
+experiment::DataCounts countData(const std::optional<experiment::CatalogSource>& catalog,
+                                 const std::optional<prepare::PhantomCohort>& phantom) {
+  if (phantom) return experiment::phantomCounts(*phantom);
   int exit_code = kExitOk;
-  const auto cat = openOrReport(config.catalog->catalog, &exit_code);
+  const auto cat = openOrReport(catalog->catalog, &exit_code);
   if (!cat) throw ReportedError{exit_code};
   catalog::Status status;
-  auto counts = experiment::catalogCounts(*cat, *config.catalog, status);
+  auto counts = experiment::catalogCounts(*cat, *catalog, status);
   if (!status.ok()) throw std::runtime_error("[" + status.error_key + "] " + status.message);
   return counts;
 }
@@ -59,10 +62,10 @@ nlohmann::json countsJson(const experiment::DataCounts& d) {
           {"subjects_by_class", d.subjects_by_class}};
 }
 
-void printCounts(const experiment::DataCounts& d) {
+void printCounts(const char* title, const experiment::DataCounts& d) {
   std::string labels;
   for (const auto& name : d.label_names) labels += (labels.empty() ? "" : ", ") + name;
-  std::printf("data: %d subjects, %d studies\n", d.subjects, d.studies);
+  std::printf("%s: %d subjects, %d studies\n", title, d.subjects, d.studies);
   std::printf("  kept planes by view: %s\n", byView(d.planes_by_view).c_str());
   std::printf("  in stacks of >= 2 slices: %s\n", byView(d.stacked_planes_by_view).c_str());
   std::printf("  labelled images: %d (%s) of %d subjects; labels: %s\n", d.labelled_images,
@@ -74,7 +77,7 @@ void printCounts(const experiment::DataCounts& d) {
 std::string describe(const experiment::Step& step) {
   switch (step.kind) {
     case experiment::Step::Kind::kPrepare:
-      return "prepare the dataset";
+      return step.pool ? "prepare the pretraining pool" : "prepare the dataset";
     case experiment::Step::Kind::kPretrain:
       return "pretrain " + step.arm + ", seed " + std::to_string(step.seed);
     case experiment::Step::Kind::kFinetune:
@@ -238,10 +241,15 @@ const experiment::RunOptions& ExperimentConsole::options() const {
 }
 
 std::vector<experiment::Problem> experimentProblems(const experiment::ExperimentConfig& config,
-                                                    experiment::DataCounts* counts_out) {
-  const experiment::DataCounts counts = countData(config);
+                                                    experiment::DataCounts* counts_out,
+                                                    experiment::DataCounts* pool_counts_out) {
+  const experiment::DataCounts counts = countData(config.catalog, config.phantom);
   if (counts_out != nullptr) *counts_out = counts;
-  return experiment::checkExperiment(config, counts);
+  if (!config.pretrain_pool) return experiment::checkExperiment(config, counts);
+  const experiment::DataCounts pool =
+      countData(config.pretrain_pool->catalog, config.pretrain_pool->phantom);
+  if (pool_counts_out != nullptr) *pool_counts_out = pool;
+  return experiment::checkExperiment(config, counts, &pool);
 }
 
 namespace {
@@ -253,16 +261,18 @@ int runExperimentCli(const ExperimentArgs& a) {
     const experiment::ExperimentConfig config = experiment::loadExperimentConfig(a.config_file);
     report["out"] = config.out;
     if (a.check || !a.dry_run) {
-      experiment::DataCounts counts;
-      const auto problems = experimentProblems(config, &counts);
+      experiment::DataCounts counts, pool_counts;
+      const auto problems = experimentProblems(config, &counts, &pool_counts);
       nlohmann::json problems_json = nlohmann::json::array();
       for (const auto& p : problems)
         problems_json.push_back({{"key", p.key}, {"page", p.page}, {"message", p.message}});
       if (a.check) {
         report["counts"] = countsJson(counts);
+        if (config.pretrain_pool) report["pool_counts"] = countsJson(pool_counts);
         report["problems"] = problems_json;
         if (!a.json) {
-          printCounts(counts);
+          printCounts("data", counts);
+          if (config.pretrain_pool) printCounts("pretraining pool", pool_counts);
           if (problems.empty()) {
             std::printf("problems: none\n");
           } else {

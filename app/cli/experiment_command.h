@@ -38,10 +38,12 @@ struct ReportedError {
   int exit_code = 1;
 };
 
-// The data counted (a phantom's plan, or a catalog's stored curation) and checked against the
+// The data counted (a phantom's plan, or a catalog's stored curation; the pretraining pool's too
+// when the experiment has one) and checked against the
 // experiment (experiment::checkExperiment). Throws ReportedError for a catalog that cannot be
 // opened (reported), std::runtime_error for one that cannot be read.
 std::vector<experiment::Problem> experimentProblems(const experiment::ExperimentConfig& config,
-                                                    experiment::DataCounts* counts = nullptr);
+                                                    experiment::DataCounts* counts = nullptr,
+                                                    experiment::DataCounts* pool_counts = nullptr);
 
 }  // namespace planelab::cli

@@ -47,6 +47,7 @@ struct PrepareArgs {
   // Phantom source.
   std::string phantom;
   int subjects = 10;
+  int first_subject = 0;
   std::uint64_t seed = 1;
   std::string level = "L2";
   std::string layout = "dsb";
@@ -181,6 +182,7 @@ int runPrepare(const PrepareArgs& a, const CLI::App& cmd) {
       prepare::PhantomCohort cohort;
       cohort.seed = a.seed;
       cohort.subjects = a.subjects;
+      cohort.first_subject = a.first_subject;
       cohort.study.organ = *phantom::parseOrgan(a.phantom);
       cohort.study.layout = *phantom::parseLayout(a.layout);
       cohort.study.level = *phantom::parseLevel(a.level);
@@ -306,6 +308,11 @@ void addPrepareCommand(CLI::App& app, int* exit_code) {
       ->check(CLI::IsMember({"heart", "knee"}));
   cmd->add_option("--subjects", a->subjects, "Phantom subjects")
       ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+  cmd->add_option("--first-subject", a->first_subject,
+                  "First phantom subject: subjects first .. first + N - 1 of the cohort (disjoint "
+                  "ranges share no subject, e.g. a pretraining pool beside a labelled cohort)")
+      ->check(CLI::Range(0, 1000000))
       ->capture_default_str();
   cmd->add_option("--seed", a->seed, "Phantom cohort seed")->capture_default_str();
   cmd->add_option("--level", a->level, "Phantom difficulty L0..L3")

@@ -117,6 +117,7 @@ std::string labelsName(phantom::StudyOptions::Labels labels) {
 
 nlohmann::json phantomToJson(const prepare::PhantomCohort& cohort) {
   return {{"organ", phantom::organName(cohort.study.organ)},
+          {"first_subject", cohort.first_subject},
           {"subjects", cohort.subjects},
           {"seed", cohort.seed},
           {"level", phantom::levelName(cohort.study.level)},
@@ -126,12 +127,12 @@ nlohmann::json phantomToJson(const prepare::PhantomCohort& cohort) {
 }
 
 // The fields and defaults of `planelab-cli prepare --phantom`.
-prepare::PhantomCohort phantomFromJson(const nlohmann::json& json) {
-  const std::string where = std::string(kRoot) + ".phantom";
+prepare::PhantomCohort phantomFromJson(const nlohmann::json& json, const std::string& where) {
   JsonReader r(json, where);
   prepare::PhantomCohort cohort;
   std::string organ = "heart", level = "L2", layout = "dsb", labels = "ed-es";
   r.get("organ", organ);
+  r.get("first_subject", cohort.first_subject);
   r.get("subjects", cohort.subjects);
   r.get("seed", cohort.seed);
   r.get("level", level);
@@ -155,6 +156,7 @@ prepare::PhantomCohort phantomFromJson(const nlohmann::json& json) {
     JsonReader::fail(where + ".labels", "expected ed-es, all or none");
   }
   if (cohort.subjects < 1) JsonReader::fail(where + ".subjects", "must be >= 1");
+  if (cohort.first_subject < 0) JsonReader::fail(where + ".first_subject", "must be >= 0");
   // The CLI's range: a cine cycle of 1 to 100 phases.
   if (cohort.study.phases < 1 || cohort.study.phases > 100) {
     JsonReader::fail(where + ".cine_phases", "must be in [1, 100]");
@@ -166,8 +168,7 @@ prepare::PhantomCohort phantomFromJson(const nlohmann::json& json) {
   return cohort;
 }
 
-CatalogSource catalogFromJson(const nlohmann::json& json) {
-  const std::string where = std::string(kRoot) + ".catalog";
+CatalogSource catalogFromJson(const nlohmann::json& json, const std::string& where) {
   JsonReader r(json, where);
   CatalogSource source;
   r.get("path", source.catalog);
@@ -176,6 +177,28 @@ CatalogSource catalogFromJson(const nlohmann::json& json) {
   r.finish();
   if (source.catalog.empty()) JsonReader::fail(where + ".path", "a catalog file is needed");
   return source;
+}
+
+nlohmann::json catalogToJson(const CatalogSource& source) {
+  return {
+      {"path", source.catalog}, {"studies", source.studies}, {"class_labels", source.class_labels}};
+}
+
+PretrainPool poolFromJson(const nlohmann::json& json, const std::string& organ) {
+  const std::string where = std::string(kRoot) + ".pretrain_pool";
+  JsonReader r(json, where);
+  PretrainPool pool;
+  if (const auto* c = r.child("catalog")) pool.catalog = catalogFromJson(*c, where + ".catalog");
+  if (const auto* p = r.child("phantom")) pool.phantom = phantomFromJson(*p, where + ".phantom");
+  r.finish();
+  if (pool.catalog.has_value() == pool.phantom.has_value())
+    JsonReader::fail(where, "give exactly one source: catalog or phantom");
+  if (pool.phantom && phantom::organName(pool.phantom->study.organ) != organ) {
+    JsonReader::fail(
+        where + ".phantom.organ",
+        "is " + phantom::organName(pool.phantom->study.organ) + " but plan.organ is " + organ);
+  }
+  return pool;
 }
 
 data::PreprocessingPlan planFromJson(const nlohmann::json& json) {
@@ -324,6 +347,7 @@ void saveExperimentConfig(const ExperimentConfig& config) {
 
 namespace {
 
+// Prepares the step's source (the experiment's, or the pretraining pool's) into step.dir.
 void prepareDataset(const ExperimentConfig& config, const Step& step, const RunOptions& options,
                     prepare::PrepareSummary& summary) {
   prepare::PrepareOptions prepare_options;
@@ -332,11 +356,12 @@ void prepareDataset(const ExperimentConfig& config, const Step& step, const RunO
   prepare_options.curation.misalignment = false;  // prepare does not use the score
   prepare_options.progress = options.prepare_progress;
   if (options.control != nullptr) prepare_options.cancel = &options.control->cancel;
-  if (config.phantom) {
-    summary = prepare::prepareFromPhantom(*config.phantom, step.dir, prepare_options);
+  const auto& phantom = step.pool ? config.pretrain_pool->phantom : config.phantom;
+  if (phantom) {
+    summary = prepare::prepareFromPhantom(*phantom, step.dir, prepare_options);
     return;
   }
-  const CatalogSource& source = *config.catalog;
+  const CatalogSource& source = step.pool ? *config.pretrain_pool->catalog : *config.catalog;
   if (!source.class_labels.empty())
     prepare_options.class_labels = prepare::readClassLabels(source.class_labels);
   std::error_code error;
@@ -475,7 +500,7 @@ std::string sharedPretrainingProblem(const ExperimentConfig& config) {
   }
   const auto json = config.toJson();
   const auto other_json = other.toJson();
-  for (const char* field : {"catalog", "phantom", "plan", "pretrain"}) {
+  for (const char* field : {"catalog", "phantom", "plan", "pretrain", "pretrain_pool"}) {
     if (json.value(field, nlohmann::json()) != other_json.value(field, nlohmann::json()))
       return std::string("[pretraining_mismatch] ") + field + " differs from " + from.string() +
              "'s: both experiments must use the same data and pretraining";
@@ -504,6 +529,27 @@ std::string sharedPretrainingProblem(const ExperimentConfig& config) {
   return "";
 }
 
+// "[pool_overlaps_test] ..." when a subject (PatientID) of the pretraining pool is in the
+// fine-tuning test split, "" otherwise. The split is the one the first fine-tuning run would use:
+// read from, or drawn into, the fine-tuning dataset's splits.json now.
+std::string poolOverlapProblem(const ExperimentConfig& config, const std::string& dataset_dir,
+                               const std::string& pool_dir) {
+  train::TrainConfig finetune = config.finetune;
+  finetune.dataset = dataset_dir;
+  const auto dataset = data::PreparedDataset::open(dataset_dir);
+  const data::SplitFile split = train::datasetSplit(finetune, dataset->info());
+  const auto pool = data::PreparedDataset::open(pool_dir);
+  std::vector<std::string> shared;
+  for (const auto& subject : pool->info().subjects)
+    if (split.partOf(subject.id) == "test") shared.push_back(subject.id);
+  if (shared.empty()) return "";
+  return "[pool_overlaps_test] " + std::to_string(shared.size()) +
+         " subject(s) of the pretraining pool are in the fine-tuning test split (first: " +
+         shared.front() +
+         "); pretraining would see test subjects. Use a pool without them (a phantom pool: "
+         "another first_subject range)";
+}
+
 }  // namespace
 
 const char* stepKindName(Step::Kind kind) {
@@ -526,11 +572,7 @@ const std::vector<std::string>& armNames() {
 
 nlohmann::json ExperimentConfig::toJson() const {
   nlohmann::json json = {{"name", name}, {"out", out}};
-  if (catalog) {
-    json["catalog"] = {{"path", catalog->catalog},
-                       {"studies", catalog->studies},
-                       {"class_labels", catalog->class_labels}};
-  }
+  if (catalog) json["catalog"] = catalogToJson(*catalog);
   if (phantom) json["phantom"] = phantomToJson(*phantom);
   json["plan"] = plan.toJson();
   json["pretrain"] = templateToJson(pretrain, true);
@@ -540,6 +582,11 @@ nlohmann::json ExperimentConfig::toJson() const {
   json["seeds"] = seeds;
   json["jobs"] = jobs;
   if (!pretraining_from.empty()) json["pretraining_from"] = pretraining_from;
+  if (pretrain_pool) {
+    nlohmann::json& pool = json["pretrain_pool"] = nlohmann::json::object();
+    if (pretrain_pool->catalog) pool["catalog"] = catalogToJson(*pretrain_pool->catalog);
+    if (pretrain_pool->phantom) pool["phantom"] = phantomToJson(*pretrain_pool->phantom);
+  }
   return json;
 }
 
@@ -549,8 +596,8 @@ ExperimentConfig experimentFromJson(const nlohmann::json& json) {
   JsonReader r(json, root);
   r.get("name", config.name);
   r.get("out", config.out);
-  if (const auto* c = r.child("catalog")) config.catalog = catalogFromJson(*c);
-  if (const auto* p = r.child("phantom")) config.phantom = phantomFromJson(*p);
+  if (const auto* c = r.child("catalog")) config.catalog = catalogFromJson(*c, root + ".catalog");
+  if (const auto* p = r.child("phantom")) config.phantom = phantomFromJson(*p, root + ".phantom");
   if (const auto* p = r.child("plan")) config.plan = planFromJson(*p);
   if (const auto* t = r.child("pretrain"))
     config.pretrain = templateFromJson(*t, root + ".pretrain", true);
@@ -561,6 +608,8 @@ ExperimentConfig experimentFromJson(const nlohmann::json& json) {
   if (const auto* s = r.child("seeds")) config.seeds = seedsFromJson(*s);
   r.get("jobs", config.jobs);
   r.get("pretraining_from", config.pretraining_from);
+  if (const auto* p = r.child("pretrain_pool"))
+    config.pretrain_pool = poolFromJson(*p, config.plan.organ);
   r.finish();
 
   if (config.out.empty()) JsonReader::fail(root + ".out", "an experiment folder is needed");
@@ -581,8 +630,9 @@ ExperimentConfig experimentFromJson(const nlohmann::json& json) {
     if (budget < 0) JsonReader::fail(root + ".label_budgets", "budgets must be >= 0 (0 = all)");
   requireDistinct(config.seeds, "seeds");
   if (config.jobs < 0) JsonReader::fail(root + ".jobs", "must be >= 0 (0 = all cores)");
-  // The split is drawn once per dataset by its first run (DATASET/splits.json) and reused.
-  if (!sameSplit(config.pretrain.split, config.finetune.split))
+  // The split is drawn once per dataset by its first run (DATASET/splits.json) and reused; a pool
+  // is a dataset of its own.
+  if (!config.pretrain_pool && !sameSplit(config.pretrain.split, config.finetune.split))
     JsonReader::fail(root + ".finetune.split",
                      "must equal pretrain.split (one patient-level split per dataset)");
   return config;
@@ -696,8 +746,9 @@ DataCounts phantomCounts(const prepare::PhantomCohort& cohort) {
   DataCounts counts;
   curation::Options options;
   options.misalignment = false;  // needs pixels; prepare does not use it
-  for (int subject = 0; subject < cohort.subjects; ++subject) {
-    const phantom::PhantomStudy study = phantom::generateStudy(cohort.seed, subject, cohort.study);
+  for (int index = 0; index < cohort.subjects; ++index) {
+    const phantom::PhantomStudy study =
+        phantom::generateStudy(cohort.seed, cohort.first_subject + index, cohort.study);
     std::map<std::int64_t, prepare::PhantomImageKey> keys;
     const auto images = prepare::phantomStudyImages(study, &keys);
     const curation::StudyCuration curated = curation::curateStudy(images, {}, options, nullptr);
@@ -732,7 +783,13 @@ DataCounts phantomCounts(const prepare::PhantomCohort& cohort) {
   return counts;
 }
 
-std::vector<Problem> checkExperiment(const ExperimentConfig& config, const DataCounts& counts) {
+std::vector<Problem> checkExperiment(const ExperimentConfig& config, const DataCounts& counts,
+                                     const DataCounts* pool_counts) {
+  if (config.pretrain_pool && pool_counts == nullptr)
+    throw std::invalid_argument("checkExperiment: the pretraining pool's counts are needed");
+  // What pretraining learns from.
+  const DataCounts& pretext = config.pretrain_pool ? *pool_counts : counts;
+  const std::string pool_note = config.pretrain_pool ? " in the pretraining pool" : "";
   std::vector<Problem> problems;
   const auto add = [&](const char* key, const char* page, std::string message) {
     problems.push_back({key, page, std::move(message)});
@@ -757,17 +814,22 @@ std::vector<Problem> checkExperiment(const ExperimentConfig& config, const DataC
             "); planes by view: " + countsText(counts.planes_by_view) +
             (uncurated ? " (curate the catalog first: planelab-cli curate)" : ""));
   }
+  if (config.pretrain_pool && pretext.subjects < 3) {
+    add("too_few_subjects", "data",
+        std::to_string(pretext.subjects) +
+            " subject(s) in the pretraining pool: its train/validation split needs at least 3");
+  }
   if (uses({"multitask", "orientation", "control"}) &&
-      sumOver(counts.planes_by_view, plan.heatmap_views) == 0) {
+      sumOver(pretext.planes_by_view, plan.heatmap_views) == 0) {
     add("no_heatmap_views", "pretext",
         "the heatmap targets need planes of the heatmap views (" + listText(plan.heatmap_views) +
-            "); planes by view: " + countsText(counts.planes_by_view));
+            ")" + pool_note + "; planes by view: " + countsText(pretext.planes_by_view));
   }
   if (uses({"multitask", "location", "control"}) &&
-      sumOver(counts.stacked_planes_by_view, plan.views) == 0) {
+      sumOver(pretext.stacked_planes_by_view, plan.views) == 0) {
     add("no_location_stacks", "pretext",
         "the slice-location target needs stacks of at least 2 slices in the sample views (" +
-            listText(plan.views) + ")");
+            listText(plan.views) + ")" + pool_note);
   }
 
   const bool pretrained = uses({"multitask", "orientation", "location", "genesis", "control"});
@@ -829,13 +891,21 @@ std::vector<Step> planSteps(const ExperimentConfig& config) {
   const bool shared = !config.pretraining_from.empty();
   const fs::path pretrained_root = shared ? fs::path(config.pretraining_from) : out;
   const fs::path dataset = pretrained_root / "dataset";
+  // Pretraining learns from the pool when there is one.
+  const fs::path pretrain_dataset =
+      config.pretrain_pool ? pretrained_root / "pretrain-dataset" : dataset;
   std::vector<Step> steps;
-  Step prepare_step;
-  prepare_step.kind = Step::Kind::kPrepare;
-  prepare_step.dir = dataset.string();
-  std::error_code error;
-  prepare_step.state = fs::exists(dataset / "dataset.json", error) ? "done" : "todo";
-  steps.push_back(prepare_step);
+  const auto addPrepare = [&](const fs::path& dir, bool pool) {
+    Step step;
+    step.kind = Step::Kind::kPrepare;
+    step.pool = pool;
+    step.dir = dir.string();
+    std::error_code error;
+    step.state = fs::exists(dir / "dataset.json", error) ? "done" : "todo";
+    steps.push_back(std::move(step));
+  };
+  addPrepare(dataset, false);
+  if (config.pretrain_pool && !shared) addPrepare(pretrain_dataset, true);
 
   const auto pretrainDir = [&](const std::string& arm, std::uint64_t seed) {
     return pretrained_root / "pretrain" / (arm + "-seed" + std::to_string(seed));
@@ -849,7 +919,7 @@ std::vector<Step> planSteps(const ExperimentConfig& config) {
       step.seed = seed;
       step.dir = pretrainDir(arm, seed).string();
       step.config = config.pretrain;
-      step.config.dataset = dataset.string();
+      step.config.dataset = pretrain_dataset.string();
       step.config.out = step.dir;
       step.config.seed = seed;
       // The control arm learns the multitask targets of other images (ML-RECIPE: what is left
@@ -891,9 +961,13 @@ ExperimentResult runExperiment(const ExperimentConfig& requested, const RunOptio
   const ExperimentConfig config = experimentFromJson(requested.toJson());
   ExperimentResult result;
   result.steps = planSteps(config);
-  if (config.catalog && !options.sources && result.steps.front().state != "done" &&
-      config.pretraining_from.empty())
-    throw std::invalid_argument("[invalid_argument] a catalog source needs RunOptions::sources");
+  for (const Step& step : result.steps) {
+    const bool catalog =
+        step.pool ? config.pretrain_pool->catalog.has_value() : config.catalog.has_value();
+    if (step.kind == Step::Kind::kPrepare && step.state != "done" && catalog &&
+        config.pretraining_from.empty() && !options.sources)
+      throw std::invalid_argument("[invalid_argument] a catalog source needs RunOptions::sources");
+  }
   saveExperimentConfig(config);
   if (!config.pretraining_from.empty()) {
     const auto problem = sharedPretrainingProblem(config);
@@ -906,6 +980,7 @@ ExperimentResult runExperiment(const ExperimentConfig& requested, const RunOptio
 
   const auto cancelled = [&] { return options.control != nullptr && options.control->cancel; };
   result.status = "completed";
+  bool pool_checked = false;
   for (std::size_t index = 0; index < result.steps.size(); ++index) {
     Step& step = result.steps[index];
     if (step.state == "done") continue;
@@ -913,8 +988,23 @@ ExperimentResult runExperiment(const ExperimentConfig& requested, const RunOptio
       result.status = "cancelled";
       break;
     }
-    if (options.step_started) options.step_started(step, index, result.steps.size());
     std::optional<train::RunResult> run;
+    // Once both datasets exist, before any pretraining learns from the pool.
+    if (step.kind == Step::Kind::kPretrain && config.pretrain_pool && !pool_checked) {
+      pool_checked = true;
+      std::string problem;
+      try {
+        problem = poolOverlapProblem(config, result.steps[0].dir, step.config.dataset);
+      } catch (const std::exception& e) {
+        problem = keyed(e.what());
+      }
+      if (!problem.empty()) {
+        result.status = "failed";
+        result.message = problem;
+        break;
+      }
+    }
+    if (options.step_started) options.step_started(step, index, result.steps.size());
     try {
       if (step.kind == Step::Kind::kPrepare) {
         prepare::PrepareSummary summary;

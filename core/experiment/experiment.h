@@ -5,6 +5,7 @@
 // runExperiment. Everything lands below `out`:
 //   out/experiment.json                       the config, every default filled in
 //   out/dataset/                              the prepared dataset (core/prepare)
+//   out/pretrain-dataset/                     the pretraining pool's dataset (pretrain_pool only)
 //   out/pretrain/<arm>-seed<k>/               pretraining runs (core/train run folders)
 //   out/finetune/<arm>/n<budget>-seed<k>/     fine-tuning runs (arm "scratch": no pretraining)
 //   out/results.csv                           one row per finished fine-tuning run
@@ -41,6 +42,13 @@ struct CatalogSource {
   std::string class_labels;          // CSV patient_id,label (classification targets); "" = none
 };
 
+// A separate, usually larger, unlabelled pretraining pool (PHANTOM.md §4.4 "U"): exactly one of
+// catalog / phantom, prepared with the experiment's plan.
+struct PretrainPool {
+  std::optional<CatalogSource> catalog;
+  std::optional<prepare::PhantomCohort> phantom;
+};
+
 struct ExperimentConfig {
   std::string name;  // free text shown in the GUI and reports
   std::string out;   // experiment folder
@@ -63,6 +71,11 @@ struct ExperimentConfig {
   // "" = its own. That experiment must have the same source, plan and pretrain template, every
   // pretrained arm and seed of this one, and be prepared and pretrained first.
   std::string pretraining_from;
+  // Pretraining runs learn from this pool (out/pretrain-dataset) instead of the fine-tuning
+  // dataset's training split. None of its subjects may be in the fine-tuning test split: checked
+  // once both datasets are prepared ("[pool_overlaps_test]"). pretrain.split then splits the pool
+  // (its validation part reports the pretext errors) and may differ from finetune.split.
+  std::optional<PretrainPool> pretrain_pool;
 
   nlohmann::json toJson() const;
 };
@@ -131,7 +144,10 @@ struct Problem {
 // without class labels), "single_class" (classification with one class),
 // "budget_exceeds_labelled" (a budget above the labelled subjects; the draw is from the training
 // split, so a budget close to the total can still fail at run time).
-std::vector<Problem> checkExperiment(const ExperimentConfig& config, const DataCounts& counts);
+// With a pretraining pool, the pretext keys (no_heatmap_views, no_location_stacks) are checked on
+// pool_counts (required then: std::invalid_argument when null), the others on counts.
+std::vector<Problem> checkExperiment(const ExperimentConfig& config, const DataCounts& counts,
+                                     const DataCounts* pool_counts = nullptr);
 
 // One step of the experiment, in run order.
 struct Step {
@@ -140,6 +156,7 @@ struct Step {
   std::string arm;  // pretrain / finetune
   int budget = 0;   // finetune
   std::uint64_t seed = 0;
+  bool pool = false;          // prepare: the pretraining pool's dataset
   std::string dir;            // dataset folder or run folder
   train::TrainConfig config;  // pretrain / finetune: the complete run config
   std::string state;          // todo | interrupted (checkpoint, no evaluation) | done
@@ -178,7 +195,9 @@ struct ExperimentResult {
 // Writes out/experiment.json (refused with "[experiment_exists]" when it holds a different
 // config), then runs every step not done (with pretraining_from: "[pretraining_mismatch]" when
 // that experiment's source, plan, pretrain template, arms or seeds do not cover this one's,
-// "[pretraining_missing]" when its dataset or a needed pretraining run is not finished): an
+// "[pretraining_missing]" when its dataset or a needed pretraining run is not finished; with
+// pretrain_pool: "[pool_overlaps_test]" before the first pretraining run when a pool subject is
+// in the fine-tuning test split, whose splits.json is drawn then): an
 // interrupted run resumes from checkpoints/last.pt, a run folder without a checkpoint (stopped in
 // its first epoch) starts again. Cancelling (control->cancel) stops after the current iteration or
 // study: status cancelled, everything finished so far is kept. A failing step ends the experiment

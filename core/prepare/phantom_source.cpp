@@ -226,6 +226,7 @@ PrepareSummary prepareFromPhantom(const PhantomCohort& cohort, const std::string
   for (const auto& [name, value] : phantom::knobValues(cohort.study.knobs)) knobs[name] = value;
   const nlohmann::json source = {{"kind", "phantom"},
                                  {"seed", cohort.seed},
+                                 {"first_subject", cohort.first_subject},
                                  {"subjects", cohort.subjects},
                                  {"organ", phantom::organName(cohort.study.organ)},
                                  {"layout", phantom::layoutName(cohort.study.layout)},
@@ -238,8 +239,8 @@ PrepareSummary prepareFromPhantom(const PhantomCohort& cohort, const std::string
                                  {"render", "fast"},
                                  {"options", detail::optionsJson(options)}};
   auto work = [&](std::size_t index) {
-    const phantom::PhantomStudy study =
-        phantom::generateStudy(cohort.seed, static_cast<int>(index), cohort.study);
+    const phantom::PhantomStudy study = phantom::generateStudy(
+        cohort.seed, cohort.first_subject + static_cast<int>(index), cohort.study);
     std::map<std::int64_t, PhantomImageKey> keys;
     detail::StudyInput input;
     input.images = phantomStudyImages(study, &keys);

@@ -97,11 +97,13 @@ PrepareSummary prepareFromCatalog(const catalog::Catalog& catalog,
                                   curation::PixelSource& pixels, LabelSource* labels,
                                   const std::string& out_folder, const PrepareOptions& options);
 
-// Phantom source, in memory (no files): subjects [0, subjects) of the cohort drawn from `seed`,
-// rendered with RenderSettings::fast(); labels from the phantom's ground truth, class label = the
-// cardiac pathology group (knee: none).
+// Phantom source, in memory (no files): subjects [first_subject, first_subject + subjects) of the
+// cohort drawn from `seed`, rendered with RenderSettings::fast(); labels from the phantom's ground
+// truth, class label = the cardiac pathology group (knee: none). Disjoint subject ranges of one
+// cohort never share a subject (PHANTOM.md §4.4: pools split by subject range).
 struct PhantomCohort {
   std::uint64_t seed = 1;
+  int first_subject = 0;
   int subjects = 10;
   phantom::StudyOptions study;
 };

@@ -170,8 +170,10 @@ json pairedVsScratch(const std::vector<const Run*>& arm_runs,
 
 json sourceJson(const experiment::ExperimentConfig& c) {
   const auto full = c.toJson();
-  return full.contains("phantom") ? json{{"phantom", full["phantom"]}}
-                                  : json{{"catalog", full.value("catalog", json())}};
+  json source = full.contains("phantom") ? json{{"phantom", full["phantom"]}}
+                                         : json{{"catalog", full.value("catalog", json())}};
+  if (full.contains("pretrain_pool")) source["pretrain_pool"] = full["pretrain_pool"];
+  return source;
 }
 
 json pretrainingRows(const experiment::ExperimentConfig& config,
@@ -187,12 +189,17 @@ json pretrainingRows(const experiment::ExperimentConfig& config,
       const json test = summary.evaluation.value("test", json());
       ++finished;
       for (const char* key :
-           {"heatmap_mse", "mean_map_heatmap_mse", "constant_heatmap_mse", "location_mae",
-            "constant_location_mae", "location_mse", "constant_location_mse", "restoration_mse"})
+           {"heatmap_mse", "mean_map_heatmap_mse", "constant_heatmap_mse",
+            "heatmap_angle_error_deg", "mean_map_angle_error_deg", "heatmap_offset_mm",
+            "mean_map_offset_mm", "location_mae", "constant_location_mae", "location_mse",
+            "constant_location_mse", "restoration_mse"})
         if (const auto v = number(test, key)) values[key].push_back(*v);
       const auto h = number(test, "heatmap_mse");
       const auto hm = number(test, "mean_map_heatmap_mse");
       if (h && hm && *hm > 0) values["heatmap_rmse_ratio"].push_back(std::sqrt(*h / *hm));
+      const auto a = number(test, "heatmap_angle_error_deg");
+      const auto am = number(test, "mean_map_angle_error_deg");
+      if (a && am && *am > 0) values["heatmap_angle_ratio"].push_back(*a / *am);
       const auto l = number(test, "location_mae");
       const auto lc = number(test, "constant_location_mae");
       if (l && lc && *lc > 0) values["location_mae_ratio"].push_back(*l / *lc);
@@ -379,7 +386,14 @@ json calibration(const json& experiments) {
                                 std::to_string(row["runs"].get<int>()) + " run(s)";
       // The control arm learns permuted targets: it is expected to stay near the constant.
       if (row["arm"] == "control") continue;
-      if (m.contains("heatmap_rmse_ratio")) {
+      // PHANTOM.md §4.3 compares line angles; runs evaluated before the angle existed fall back
+      // to the heatmap RMSE.
+      if (m.contains("heatmap_angle_ratio")) {
+        const double ratio = m["heatmap_angle_ratio"]["mean"].get<double>();
+        checks.push_back(check("pretext_heatmaps",
+                               "heatmap line angle error <= 0.4 x the mean-map predictor's", ratio,
+                               ratio <= kPretextRatioMax, where));
+      } else if (m.contains("heatmap_rmse_ratio")) {
         const double ratio = m["heatmap_rmse_ratio"]["mean"].get<double>();
         checks.push_back(check("pretext_heatmaps", "heatmap RMSE <= 0.4 x the mean-map predictor's",
                                ratio, ratio <= kPretextRatioMax, where));
@@ -453,7 +467,12 @@ std::string reportMarkdown(const json& report, const std::string& plots_note) {
     md << "- task: " << e["task"].get<std::string>() << " (" << e["organ"].get<std::string>()
        << "); test subjects: " << e["test_subjects"] << "; finished runs: " << e["runs_finished"]
        << " of " << e["runs_planned"] << "\n";
-    md << "- source: `" << e["source"].dump() << "`\n";
+    json own_source = e["source"];
+    own_source.erase("pretrain_pool");
+    md << "- source: `" << own_source.dump() << "`\n";
+    if (e["source"].contains("pretrain_pool"))
+      md << "- pretraining pool (pretraining only; no fine-tuning test subject in it): `"
+         << e["source"]["pretrain_pool"].dump() << "`\n";
     const auto& net = e["network"];
     md << "- grid " << e["grid"]["size"] << " px at " << e["grid"]["spacing_mm"]
        << " mm; U-Net base width " << net.value("base_width", 0) << ", depth "
@@ -501,18 +520,32 @@ std::string reportMarkdown(const json& report, const std::string& plots_note) {
     }
     md << "\n";
     if (!e["pretraining"].empty()) {
-      md << "Pretext tasks on the test split (mean ± sd over seeds): the trained network's error "
-            "and the constant predictors' (mean-map heatmap; mean slice location).\n\n"
-         << "| arm | runs | heatmap MSE | mean-map MSE | RMSE ratio | location MAE | constant MAE "
-            "| MAE ratio | restoration MSE |\n|---|---|---|---|---|---|---|---|---|\n";
+      md << "Pretext tasks on the pretraining data's test split (mean ± sd over seeds): the "
+            "trained "
+            "network's error and the constant predictors' (mean-map heatmap; mean slice "
+            "location). Line angle and offset: the line read back from each heatmap against the "
+            "target's (mean map's in brackets).\n\n"
+         << "| arm | runs | heatmap MSE | mean-map MSE | RMSE ratio | line angle ° | line offset "
+            "mm "
+            "| angle ratio | location MAE | constant MAE | MAE ratio | restoration MSE "
+            "|\n|---|---|---|---|---|---|---|---|---|---|---|---|\n";
       for (const auto& row : e["pretraining"]) {
         const auto& m = row["metrics"];
         const auto cell = [&](const char* key, int decimals) {
           return m.contains(key) ? pm(m[key], decimals) : std::string("—");
         };
+        const auto bracketed = [&](const char* key, const char* constant) {
+          if (!m.contains(key)) return std::string("—");
+          return pm(m[key], 1) + (m.contains(constant)
+                                      ? " (" + fixed(m[constant]["mean"].get<double>(), 1) + ")"
+                                      : std::string());
+        };
         md << "| " << row["arm"].get<std::string>() << " | " << row["runs"] << " | "
            << cell("heatmap_mse", 4) << " | " << cell("mean_map_heatmap_mse", 4) << " | "
-           << cell("heatmap_rmse_ratio", 2) << " | " << cell("location_mae", 3) << " | "
+           << cell("heatmap_rmse_ratio", 2) << " | "
+           << bracketed("heatmap_angle_error_deg", "mean_map_angle_error_deg") << " | "
+           << bracketed("heatmap_offset_mm", "mean_map_offset_mm") << " | "
+           << cell("heatmap_angle_ratio", 2) << " | " << cell("location_mae", 3) << " | "
            << cell("constant_location_mae", 3) << " | " << cell("location_mae_ratio", 2) << " | "
            << cell("restoration_mse", 4) << " |\n";
       }

@@ -220,6 +220,51 @@ nlohmann::json evaluateClassification(nn::PlaneNet& net, const data::PreparedDat
   return out;
 }
 
+HeatmapLine heatmapLine(const double* map, int size) {
+  const auto pixels = static_cast<std::size_t>(size) * static_cast<std::size_t>(size);
+  const double peak = pixels == 0 ? 0.0 : *std::max_element(map, map + pixels);
+  HeatmapLine line;
+  if (!(peak > 0.0)) return line;
+  const double floor = 0.5 * peak;
+  double w = 0, sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
+  for (int y = 0; y < size; ++y) {
+    for (int x = 0; x < size; ++x) {
+      const double v = map[static_cast<std::size_t>(y) * static_cast<std::size_t>(size) +
+                           static_cast<std::size_t>(x)] -
+                       floor;
+      if (v <= 0) continue;
+      w += v;
+      sx += v * x;
+      sy += v * y;
+      sxx += v * x * x;
+      syy += v * y * y;
+      sxy += v * x * y;
+    }
+  }
+  if (!(w > 0)) return line;
+  line.found = true;
+  line.centre_x = sx / w;
+  line.centre_y = sy / w;
+  const double cxx = sxx / w - line.centre_x * line.centre_x;
+  const double cyy = syy / w - line.centre_y * line.centre_y;
+  const double cxy = sxy / w - line.centre_x * line.centre_y;
+  line.angle_rad = 0.5 * std::atan2(2.0 * cxy, cxx - cyy);
+  return line;
+}
+
+double lineAngleErrorDeg(const HeatmapLine& a, const HeatmapLine& b) {
+  const double pi = std::acos(-1.0);
+  double d = std::fmod(std::abs(a.angle_rad - b.angle_rad), pi);
+  d = std::min(d, pi - d);
+  return d * 180.0 / pi;
+}
+
+double lineOffsetPx(const HeatmapLine& a, const HeatmapLine& b) {
+  // b's unit normal.
+  const double nx = -std::sin(b.angle_rad), ny = std::cos(b.angle_rad);
+  return std::abs((a.centre_x - b.centre_x) * nx + (a.centre_y - b.centre_y) * ny);
+}
+
 nlohmann::json evaluatePretext(nn::PlaneNet& net, const data::PreparedDataset& dataset,
                                const std::vector<std::int64_t>& samples, bool heatmaps,
                                bool location, const EvaluationOptions& options) {
@@ -231,6 +276,11 @@ nlohmann::json evaluatePretext(nn::PlaneNet& net, const data::PreparedDataset& d
   torch::Tensor map_sum, map_sq, map_count;  // [C, H, W] sums over valid targets; [C] counts
   double loc_se = 0, loc_ae = 0, loc_n = 0, loc_sum = 0, loc_sq = 0;
   std::vector<double> locations;  // valid targets, for the constant predictor's MAE
+  // Lines: each compared target line with its channel, and the network's errors.
+  const int size = dataset.size();
+  const double spacing_mm = dataset.info().plan.grid.spacing_mm;
+  std::vector<std::pair<std::int64_t, HeatmapLine>> target_lines;
+  double angle_sum = 0, offset_sum = 0;
   forEachBatch(net, dataset, samples, plainOptions(heatmaps, location, false, false), options,
                [&](const data::Batch& b, const nn::Outputs& out) {
                  if (heatmaps) {
@@ -251,6 +301,25 @@ nlohmann::json evaluatePretext(nn::PlaneNet& net, const data::PreparedDataset& d
                    map_sum += valid_targets.sum(0);
                    map_sq += valid_targets.pow(2).sum(0);
                    map_count += b.heatmap_valid.to(torch::kFloat64).sum(0);
+                   const auto p = pred.contiguous();
+                   const auto t = target.contiguous();
+                   const auto v = b.heatmap_valid.to(torch::kFloat64).contiguous();
+                   const auto channels = target.size(1);
+                   const auto area =
+                       static_cast<std::size_t>(size) * static_cast<std::size_t>(size);
+                   for (std::int64_t i = 0; i < target.size(0); ++i) {
+                     for (std::int64_t c = 0; c < channels; ++c) {
+                       const auto k = static_cast<std::size_t>(i * channels + c);
+                       if (v.data_ptr<double>()[k] <= 0) continue;
+                       const double* tm = t.data_ptr<double>() + k * area;
+                       if (*std::max_element(tm, tm + area) < 0.5) continue;  // no line in crop
+                       const HeatmapLine truth = heatmapLine(tm, size);
+                       const HeatmapLine guess = heatmapLine(p.data_ptr<double>() + k * area, size);
+                       angle_sum += guess.found ? lineAngleErrorDeg(guess, truth) : 90.0;
+                       offset_sum += guess.found ? lineOffsetPx(guess, truth) : size / 2.0;
+                       target_lines.emplace_back(c, truth);
+                     }
+                   }
                  }
                  if (location) {
                    const auto pred = out.location.to(torch::kCPU, torch::kFloat64);
@@ -276,6 +345,27 @@ nlohmann::json evaluatePretext(nn::PlaneNet& net, const data::PreparedDataset& d
     const auto n = map_count.clamp_min(1.0).view({-1, 1, 1});
     const double map_se = (map_sq - map_sum.pow(2) / n).sum().item<double>();
     out["mean_map_heatmap_mse"] = map_se / heat_n;
+  }
+  if (heatmaps && !target_lines.empty()) {
+    const auto n = static_cast<double>(target_lines.size());
+    out["heatmap_lines"] = target_lines.size();
+    out["heatmap_angle_error_deg"] = angle_sum / n;
+    out["heatmap_offset_mm"] = offset_sum / n * spacing_mm;
+    // The mean map of each channel as the prediction for every image.
+    const auto mean_maps = (map_sum / map_count.clamp_min(1.0).view({-1, 1, 1})).contiguous();
+    const auto area = static_cast<std::size_t>(size) * static_cast<std::size_t>(size);
+    std::vector<HeatmapLine> mean_lines;
+    for (std::int64_t c = 0; c < mean_maps.size(0); ++c)
+      mean_lines.push_back(
+          heatmapLine(mean_maps.data_ptr<double>() + static_cast<std::size_t>(c) * area, size));
+    double mean_angle = 0, mean_offset = 0;
+    for (const auto& [c, truth] : target_lines) {
+      const HeatmapLine& guess = mean_lines[static_cast<std::size_t>(c)];
+      mean_angle += guess.found ? lineAngleErrorDeg(guess, truth) : 90.0;
+      mean_offset += guess.found ? lineOffsetPx(guess, truth) : size / 2.0;
+    }
+    out["mean_map_angle_error_deg"] = mean_angle / n;
+    out["mean_map_offset_mm"] = mean_offset / n * spacing_mm;
   }
   if (location && loc_n > 0) {
     out["location_mse"] = loc_se / loc_n;

@@ -172,6 +172,22 @@ torch::Device resolveDevice(const std::string& device) {
   return torch::kCPU;
 }
 
+data::SplitFile datasetSplit(const TrainConfig& config, const data::DatasetInfo& info) {
+  std::vector<std::string> ids, strata;
+  for (const auto& s : info.subjects) {
+    ids.push_back(s.id);
+    strata.push_back(s.class_label);
+  }
+  data::SplitOptions so;
+  so.val_fraction = config.split.val_fraction;
+  so.test_fraction = config.split.test_fraction;
+  so.seed = config.split.seed;
+  const std::string split_path = config.split.file.empty()
+                                     ? (fs::path(config.dataset) / "splits.json").string()
+                                     : config.split.file;
+  return data::loadOrCreateSplit(split_path, ids, strata, so);
+}
+
 TrainConfig loadRunConfig(const std::string& run_dir) {
   const fs::path path = fs::path(run_dir) / "config.json";
   if (!fs::exists(path)) throw std::runtime_error("[not_a_run] no config.json in " + run_dir);
@@ -308,19 +324,7 @@ RunResult runTraining(const TrainConfig& requested, const RunOptions& options) {
   if (options.resume) {
     split = data::SplitFile::fromJson(readJson(run_dir / "splits.json", "not_a_run"));
   } else {
-    std::vector<std::string> ids, strata;
-    for (const auto& s : info.subjects) {
-      ids.push_back(s.id);
-      strata.push_back(s.class_label);
-    }
-    data::SplitOptions so;
-    so.val_fraction = config.split.val_fraction;
-    so.test_fraction = config.split.test_fraction;
-    so.seed = config.split.seed;
-    const std::string split_path = config.split.file.empty()
-                                       ? (fs::path(config.dataset) / "splits.json").string()
-                                       : config.split.file;
-    split = data::loadOrCreateSplit(split_path, ids, strata, so);
+    split = datasetSplit(config, info);
   }
 
   // Label budget (fine-tuning): drawn from the training split among labelled subjects.

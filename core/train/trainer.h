@@ -23,6 +23,7 @@
 #include <nlohmann/json.hpp>
 
 #include "data/prepared_dataset.h"
+#include "data/splits.h"
 #include "nn/plane_net.h"
 #include "train/config.h"
 #include "train/events.h"
@@ -51,6 +52,10 @@ struct RunResult {
 // bracketed key for bad input found before training starts (e.g. "[run_exists]",
 // "[plan_mismatch]", "[no_training_samples]", "[not_a_dataset]").
 RunResult runTraining(const TrainConfig& config, const RunOptions& options);
+
+// The patient-level split a new run of `config` uses: config.split.file, or the dataset's
+// splits.json, read when it exists, else drawn (stratified by class label) and written there.
+data::SplitFile datasetSplit(const TrainConfig& config, const data::DatasetInfo& info);
 
 // The config of an existing run folder (config.json); throws "[not_a_run] ...".
 TrainConfig loadRunConfig(const std::string& run_dir);

@@ -91,6 +91,32 @@ TEST(ExperimentConfig, JsonRoundTripKeepsEveryField) {
 
   const ExperimentConfig phantom = experimentFromJson(minimal());
   EXPECT_EQ(experimentFromJson(phantom.toJson()).toJson(), phantom.toJson());
+  EXPECT_FALSE(phantom.toJson().contains("pretrain_pool"));
+}
+
+TEST(ExperimentConfig, APretrainingPoolHasItsOwnSourceAndSplit) {
+  nlohmann::json j = minimal();
+  j["pretrain_pool"] = {{"phantom", {{"subjects", 40}, {"first_subject", 6}, {"labels", "none"}}}};
+  // The pool is a dataset of its own: its split may differ from the fine-tuning one.
+  j["pretrain"] = {{"split", {{"val_fraction", 0.1}, {"test_fraction", 0.1}}}};
+  const ExperimentConfig c = experimentFromJson(j);
+  ASSERT_TRUE(c.pretrain_pool.has_value());
+  ASSERT_TRUE(c.pretrain_pool->phantom.has_value());
+  EXPECT_FALSE(c.pretrain_pool->catalog.has_value());
+  EXPECT_EQ(c.pretrain_pool->phantom->first_subject, 6);
+  EXPECT_EQ(c.pretrain_pool->phantom->subjects, 40);
+  EXPECT_EQ(c.pretrain_pool->phantom->study.labels, phantom::StudyOptions::Labels::kNone);
+  EXPECT_EQ(c.phantom->first_subject, 0);
+  const nlohmann::json written = c.toJson();
+  EXPECT_EQ(written["pretrain_pool"]["phantom"]["first_subject"], 6);
+  EXPECT_EQ(experimentFromJson(written).toJson(), written);
+
+  nlohmann::json catalog_pool = minimal();
+  catalog_pool["pretrain_pool"] = {{"catalog", {{"path", "unlabelled.planelab"}}}};
+  const ExperimentConfig from_catalog = experimentFromJson(catalog_pool);
+  ASSERT_TRUE(from_catalog.pretrain_pool->catalog.has_value());
+  EXPECT_EQ(from_catalog.pretrain_pool->catalog->catalog, "unlabelled.planelab");
+  EXPECT_EQ(experimentFromJson(from_catalog.toJson()).toJson(), from_catalog.toJson());
 }
 
 TEST(ExperimentConfig, RefusesWhatItCannotRunWithThePathOfTheField) {
@@ -127,6 +153,19 @@ TEST(ExperimentConfig, RefusesWhatItCannotRunWithThePathOfTheField) {
       {with("pretrain", {{"task", "segmentation"}}), "experiment.pretrain.task: expected pretrain"},
       {with("finetune", {{"task", "pretrain"}}), "experiment.finetune.task: expected segmentation"},
       {with("finetune", {{"split", {{"seed", 4}}}}), "experiment.finetune.split: must equal"},
+      {with("phantom", {{"first_subject", -1}}), "experiment.phantom.first_subject: must be >= 0"},
+      {with("pretrain_pool", nlohmann::json::object()),
+       "experiment.pretrain_pool: give exactly one source"},
+      {with("pretrain_pool", {{"phantom", {{"subjects", 5}}}, {"catalog", {{"path", "c"}}}}),
+       "experiment.pretrain_pool: give exactly one source"},
+      {with("pretrain_pool", {{"phantom", {{"organ", "knee"}}}}),
+       "experiment.pretrain_pool.phantom.organ: is knee but plan.organ is heart"},
+      {with("pretrain_pool", {{"phantom", {{"subject", 5}}}}),
+       "experiment.pretrain_pool.phantom.subject: unknown field"},
+      {with("pretrain_pool", {{"catalog", {{"studies", {"1"}}}}}),
+       "experiment.pretrain_pool.catalog.path"},
+      {with("pretrain_pool", {{"phantom", {}}, {"size", 3}}),
+       "experiment.pretrain_pool.size: unknown field"},
   };
   for (const auto& [json, expected] : cases) {
     const std::string message = refusal(json);
@@ -429,6 +468,59 @@ TEST_F(ExperimentCatalogCounts, CountsTheStoredCurationAndLabels) {
 void touch(const fs::path& file) {
   fs::create_directories(file.parent_path());
   std::ofstream(file) << "{}";
+}
+
+TEST(ExperimentPlanSteps, APoolIsPreparedSecondAndOnlyPretrainingLearnsFromIt) {
+  const fs::path out = root() / "plan_steps_pool";
+  fs::remove_all(out);
+  nlohmann::json j = minimal();
+  j["out"] = out.string();
+  j["pretrain_pool"] = {{"phantom", {{"subjects", 20}, {"first_subject", 6}}}};
+  const ExperimentConfig c = experimentFromJson(j);
+  touch(out / "pretrain-dataset" / "dataset.json");
+  const auto steps = planSteps(c);
+  ASSERT_EQ(steps.size(), 2u + 1 + 2);  // 2 prepares, multitask pretraining, 2 fine-tunings
+  EXPECT_EQ(steps[0].kind, Step::Kind::kPrepare);
+  EXPECT_FALSE(steps[0].pool);
+  EXPECT_EQ(steps[0].dir, (out / "dataset").string());
+  EXPECT_EQ(steps[0].state, "todo");
+  EXPECT_EQ(steps[1].kind, Step::Kind::kPrepare);
+  EXPECT_TRUE(steps[1].pool);
+  EXPECT_EQ(steps[1].dir, (out / "pretrain-dataset").string());
+  EXPECT_EQ(steps[1].state, "done");
+  EXPECT_EQ(steps[2].kind, Step::Kind::kPretrain);
+  EXPECT_EQ(steps[2].config.dataset, (out / "pretrain-dataset").string());
+  for (std::size_t i = 3; i < steps.size(); ++i)
+    EXPECT_EQ(steps[i].config.dataset, (out / "dataset").string());
+
+  // Fine-tuning from another experiment's pretraining: no prepares of the pool here.
+  ExperimentConfig shared = c;
+  shared.pretraining_from = out.string();
+  shared.out = (root() / "plan_steps_pool_shared").string();
+  const auto shared_steps = planSteps(shared);
+  ASSERT_EQ(shared_steps.size(), 1u + 2);
+  EXPECT_EQ(shared_steps[0].dir, (out / "dataset").string());
+}
+
+TEST(ExperimentCheck, PretextProblemsAreCheckedOnThePool) {
+  nlohmann::json j = minimal();
+  j["pretrain_pool"] = {{"phantom", {{"subjects", 20}, {"first_subject", 6}}}};
+  const ExperimentConfig c = experimentFromJson(j);
+  DataCounts pool;  // no heatmap views, no stacks, too few subjects
+  pool.subjects = 2;
+  pool.planes_by_view = {{"sax", 2}};
+  std::set<std::string> keys;
+  for (const auto& p : checkExperiment(c, goodCounts(), &pool)) {
+    keys.insert(p.key);
+    if (p.key != "too_few_subjects")
+      EXPECT_NE(p.message.find("in the pretraining pool"), std::string::npos) << p.message;
+  }
+  EXPECT_EQ(keys,
+            (std::set<std::string>{"too_few_subjects", "no_heatmap_views", "no_location_stacks"}));
+  const DataCounts good = goodCounts();
+  EXPECT_TRUE(checkExperiment(c, good, &good).empty());
+  // Without the pool's counts the check cannot be made.
+  EXPECT_THROW(checkExperiment(c, goodCounts()), std::invalid_argument);
 }
 
 TEST(ExperimentPlanSteps, PrepareThenPretrainingThenFinetuningWithTheirStates) {

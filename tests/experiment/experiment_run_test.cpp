@@ -1,13 +1,15 @@
 // runExperiment end to end on a tiny in-memory phantom cohort (6 hearts, 48 px, a base-width-4
 // network, one epoch per run): the folder layout and results.csv, a second run that finds
-// everything done, a cancelled experiment that resumes its interrupted pretraining, and a failing
-// step that stops the experiment.
+// everything done, a cancelled experiment that resumes its interrupted pretraining, pretraining on
+// a separate pool (and a pool holding test subjects refused), and a failing step that stops the
+// experiment.
 #include <unistd.h>
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "experiment/experiment.h"
@@ -182,6 +184,53 @@ TEST(ExperimentRun, CancelledExperimentResumesItsInterruptedRun) {
     if (nlohmann::json::parse(line)["type"] == "epoch") ++epochs;
   EXPECT_EQ(epochs, 2);
   EXPECT_EQ(lines(second.results_csv).size(), 3u);
+}
+
+// Subject ids of a prepared dataset.
+std::set<std::string> datasetSubjects(const fs::path& dataset) {
+  std::ifstream in(dataset / "dataset.json");
+  std::set<std::string> ids;
+  for (const auto& subject : nlohmann::json::parse(in)["subjects"])
+    ids.insert(subject["id"].get<std::string>());
+  return ids;
+}
+
+TEST(ExperimentRun, PretrainsOnItsPoolAndRefusesAPoolHoldingTestSubjects) {
+  ExperimentConfig c = tinyExperiment("pool");
+  c.pretrain_pool = PretrainPool{};
+  c.pretrain_pool->phantom = c.phantom;  // the same cohort's subjects 6 .. 13, unlabelled
+  c.pretrain_pool->phantom->first_subject = 6;
+  c.pretrain_pool->phantom->subjects = 8;
+  c.pretrain_pool->phantom->study.labels = phantom::StudyOptions::Labels::kNone;
+  Recorder recorder;
+  const ExperimentResult r = runExperiment(c, recorder.options());
+  ASSERT_EQ(r.status, "completed") << r.message;
+  ASSERT_EQ(r.steps.size(), 5u);  // 2 prepares, 1 pretraining, 2 fine-tunings
+  const fs::path out = c.out;
+  const auto pool_ids = datasetSubjects(out / "pretrain-dataset");
+  const auto ids = datasetSubjects(out / "dataset");
+  EXPECT_EQ(pool_ids.size(), 8u);
+  EXPECT_EQ(*pool_ids.begin(), "PL-HEART-0006");
+  EXPECT_EQ(ids.size(), 6u);
+  for (const auto& id : ids) EXPECT_EQ(pool_ids.count(id), 0u) << id;
+  // The pretraining run learnt from the pool, the fine-tunings from the dataset.
+  const auto pretrained = train::readRunSummary((out / "pretrain/multitask-seed1").string());
+  EXPECT_EQ(pretrained.config.dataset, (out / "pretrain-dataset").string());
+  const auto finetuned = train::readRunSummary((out / "finetune/multitask/n1-seed1").string());
+  EXPECT_EQ(finetuned.config.dataset, (out / "dataset").string());
+  EXPECT_TRUE(fs::exists(out / "pretrain-dataset" / "splits.json"));
+
+  // A pool holding the fine-tuning subjects (hence its test split) is refused before pretraining.
+  ExperimentConfig overlapping = tinyExperiment("pool_overlap");
+  overlapping.pretrain_pool = PretrainPool{};
+  overlapping.pretrain_pool->phantom = overlapping.phantom;
+  Recorder refused;
+  const ExperimentResult o = runExperiment(overlapping, refused.options());
+  EXPECT_EQ(o.status, "failed");
+  EXPECT_EQ(o.message.rfind("[pool_overlaps_test]", 0), 0u) << o.message;
+  EXPECT_EQ(refused.started, (std::vector<std::string>{"0:todo", "1:todo"}));
+  EXPECT_EQ(o.steps[2].state, "todo");
+  EXPECT_FALSE(fs::exists(fs::path(overlapping.out) / "pretrain"));
 }
 
 TEST(ExperimentRun, AFailingStepStopsTheExperiment) {

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -161,7 +162,11 @@ TEST(StudyConfig, ShippedProfilesAreValid) {
   const auto quick = loadStudyConfig(dir / "quick.json");
   for (const auto& entry : quick.experiments) {
     const auto counts = experiment::phantomCounts(*entry.config.phantom);
-    const auto problems = experiment::checkExperiment(entry.config, counts);
+    std::optional<experiment::DataCounts> pool;
+    if (entry.config.pretrain_pool)
+      pool = experiment::phantomCounts(*entry.config.pretrain_pool->phantom);
+    const auto problems =
+        experiment::checkExperiment(entry.config, counts, pool ? &*pool : nullptr);
     EXPECT_TRUE(problems.empty()) << entry.id << ": "
                                   << (problems.empty() ? "" : problems[0].message);
   }

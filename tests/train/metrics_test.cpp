@@ -1,7 +1,13 @@
-// Metrics against hand-computed cases (medpy / sklearn conventions, see metrics.h).
+// Metrics against hand-computed cases (medpy / sklearn conventions, see metrics.h), and the line
+// read back from a heatmap (evaluation.h) on drawn ridges.
 #include "train/metrics.h"
 
 #include <gtest/gtest.h>
+
+#include <cmath>
+#include <vector>
+
+#include "train/evaluation.h"
 
 namespace planelab::train {
 namespace {
@@ -95,6 +101,55 @@ TEST(Metrics, SegmentationScoresSkipBackground) {
   EXPECT_DOUBLE_EQ(*s.dice[1], 1.0);
   EXPECT_NEAR(*s.dice[2], 2.0 / 3.0, 1e-12);
   EXPECT_NEAR(*meanOf(s.dice), (1.0 + 2.0 / 3.0) / 2.0, 1e-12);
+}
+
+}  // namespace
+}  // namespace planelab::train
+
+namespace planelab::train {
+namespace {
+
+// A Gaussian ridge (sigma 2 px, peak 1) along the line through (px, py) at `angle_deg` from the
+// column axis, as the heatmap targets are drawn.
+std::vector<double> ridge(int size, double angle_deg, double px, double py) {
+  const double a = angle_deg * std::acos(-1.0) / 180.0;
+  const double nx = -std::sin(a), ny = std::cos(a);
+  std::vector<double> map(static_cast<std::size_t>(size * size));
+  for (int y = 0; y < size; ++y)
+    for (int x = 0; x < size; ++x) {
+      const double d = (x - px) * nx + (y - py) * ny;
+      map[static_cast<std::size_t>(y * size + x)] = std::exp(-d * d / 8.0);
+    }
+  return map;
+}
+
+TEST(HeatmapLine, ReadsTheAngleAndAPointOfARidge) {
+  for (const double angle : {0.0, 30.0, 89.0, -45.0, 72.5}) {
+    const auto map = ridge(64, angle, 40.0, 20.0);
+    const HeatmapLine line = heatmapLine(map.data(), 64);
+    ASSERT_TRUE(line.found);
+    HeatmapLine truth;
+    truth.angle_rad = angle * std::acos(-1.0) / 180.0;
+    truth.centre_x = 40.0;
+    truth.centre_y = 20.0;
+    EXPECT_LT(lineAngleErrorDeg(line, truth), 0.5) << angle;
+    EXPECT_LT(lineOffsetPx(line, truth), 0.2) << angle;
+  }
+}
+
+TEST(HeatmapLine, AnglesAreUndirectedAndAnEmptyMapHasNoLine) {
+  HeatmapLine a, b;
+  a.angle_rad = 170.0 * std::acos(-1.0) / 180.0;
+  b.angle_rad = 10.0 * std::acos(-1.0) / 180.0;
+  EXPECT_NEAR(lineAngleErrorDeg(a, b), 20.0, 1e-9);
+  b.angle_rad = -80.0 * std::acos(-1.0) / 180.0;
+  EXPECT_NEAR(lineAngleErrorDeg(a, b), 70.0, 1e-9);
+  b.centre_y = 3.0;  // a's centre (0, 0) is 3 px from the line through (0, 3) at any angle
+  b.angle_rad = 0.0;
+  EXPECT_NEAR(lineOffsetPx(a, b), 3.0, 1e-9);
+  const std::vector<double> zeros(16 * 16, 0.0), negative(16 * 16, -1.0);
+  EXPECT_FALSE(heatmapLine(zeros.data(), 16).found);
+  EXPECT_FALSE(heatmapLine(negative.data(), 16).found);
 }
 
 }  // namespace
