@@ -94,6 +94,7 @@ nlohmann::json stepsJson(const std::vector<experiment::Step>& steps) {
   for (const auto& s : steps) {
     nlohmann::json step = {
         {"kind", experiment::stepKindName(s.kind)}, {"dir", s.dir}, {"state", s.state}};
+    if (s.kind == experiment::Step::Kind::kPrepare) step["pool"] = s.pool;
     if (s.kind != experiment::Step::Kind::kPrepare) {
       step["arm"] = s.arm;
       step["seed"] = s.seed;
@@ -245,7 +246,7 @@ std::vector<experiment::Problem> experimentProblems(const experiment::Experiment
                                                     experiment::DataCounts* pool_counts_out) {
   const experiment::DataCounts counts = countData(config.catalog, config.phantom);
   if (counts_out != nullptr) *counts_out = counts;
-  if (!config.pretrain_pool) return experiment::checkExperiment(config, counts);
+  if (!experiment::usesPretrainingPool(config)) return experiment::checkExperiment(config, counts);
   const experiment::DataCounts pool =
       countData(config.pretrain_pool->catalog, config.pretrain_pool->phantom);
   if (pool_counts_out != nullptr) *pool_counts_out = pool;
@@ -268,11 +269,12 @@ int runExperimentCli(const ExperimentArgs& a) {
         problems_json.push_back({{"key", p.key}, {"page", p.page}, {"message", p.message}});
       if (a.check) {
         report["counts"] = countsJson(counts);
-        if (config.pretrain_pool) report["pool_counts"] = countsJson(pool_counts);
+        if (experiment::usesPretrainingPool(config))
+          report["pool_counts"] = countsJson(pool_counts);
         report["problems"] = problems_json;
         if (!a.json) {
           printCounts("data", counts);
-          if (config.pretrain_pool) printCounts("pretraining pool", pool_counts);
+          if (experiment::usesPretrainingPool(config)) printCounts("pretraining pool", pool_counts);
           if (problems.empty()) {
             std::printf("problems: none\n");
           } else {

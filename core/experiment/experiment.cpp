@@ -156,7 +156,9 @@ prepare::PhantomCohort phantomFromJson(const nlohmann::json& json, const std::st
     JsonReader::fail(where + ".labels", "expected ed-es, all or none");
   }
   if (cohort.subjects < 1) JsonReader::fail(where + ".subjects", "must be >= 1");
-  if (cohort.first_subject < 0) JsonReader::fail(where + ".first_subject", "must be >= 0");
+  // The CLI's range; subject indices stay far from int overflow.
+  if (cohort.first_subject < 0 || cohort.first_subject > 1000000)
+    JsonReader::fail(where + ".first_subject", "must be in [0, 1000000]");
   // The CLI's range: a cine cycle of 1 to 100 phases.
   if (cohort.study.phases < 1 || cohort.study.phases > 100) {
     JsonReader::fail(where + ".cine_phases", "must be in [1, 100]");
@@ -505,6 +507,10 @@ std::string sharedPretrainingProblem(const ExperimentConfig& config) {
       return std::string("[pretraining_mismatch] ") + field + " differs from " + from.string() +
              "'s: both experiments must use the same data and pretraining";
   }
+  // The pool was checked against that experiment's test split only.
+  if (config.pretrain_pool && !sameSplit(config.finetune.split, other.finetune.split))
+    return "[pretraining_mismatch] finetune.split differs from " + from.string() +
+           "'s: its pool was checked against that test split only";
   for (const auto& arm : config.arms) {
     if (arm != "scratch" &&
         std::find(other.arms.begin(), other.arms.end(), arm) == other.arms.end())
@@ -562,6 +568,12 @@ const char* stepKindName(Step::Kind kind) {
       break;
   }
   return "prepare";
+}
+
+bool usesPretrainingPool(const ExperimentConfig& config) {
+  return config.pretrain_pool.has_value() &&
+         std::any_of(config.arms.begin(), config.arms.end(),
+                     [](const std::string& arm) { return arm != "scratch"; });
 }
 
 const std::vector<std::string>& armNames() {
@@ -632,6 +644,11 @@ ExperimentConfig experimentFromJson(const nlohmann::json& json) {
   if (config.jobs < 0) JsonReader::fail(root + ".jobs", "must be >= 0 (0 = all cores)");
   // The split is drawn once per dataset by its first run (DATASET/splits.json) and reused; a pool
   // is a dataset of its own.
+  // With a pool, one split file for both datasets would name the wrong subjects for one of them.
+  if (config.pretrain_pool && !config.pretrain.split.file.empty() &&
+      config.pretrain.split.file == config.finetune.split.file)
+    JsonReader::fail(root + ".pretrain.split.file",
+                     "the pool is a dataset of its own: it needs its own split file");
   if (!config.pretrain_pool && !sameSplit(config.pretrain.split, config.finetune.split))
     JsonReader::fail(root + ".finetune.split",
                      "must equal pretrain.split (one patient-level split per dataset)");
@@ -785,11 +802,12 @@ DataCounts phantomCounts(const prepare::PhantomCohort& cohort) {
 
 std::vector<Problem> checkExperiment(const ExperimentConfig& config, const DataCounts& counts,
                                      const DataCounts* pool_counts) {
-  if (config.pretrain_pool && pool_counts == nullptr)
-    throw std::invalid_argument("checkExperiment: the pretraining pool's counts are needed");
   // What pretraining learns from.
-  const DataCounts& pretext = config.pretrain_pool ? *pool_counts : counts;
-  const std::string pool_note = config.pretrain_pool ? " in the pretraining pool" : "";
+  const bool pool = usesPretrainingPool(config);
+  if (pool && pool_counts == nullptr)
+    throw std::invalid_argument("checkExperiment: the pretraining pool's counts are needed");
+  const DataCounts& pretext = pool ? *pool_counts : counts;
+  const std::string pool_note = pool ? " in the pretraining pool" : "";
   std::vector<Problem> problems;
   const auto add = [&](const char* key, const char* page, std::string message) {
     problems.push_back({key, page, std::move(message)});
@@ -814,10 +832,15 @@ std::vector<Problem> checkExperiment(const ExperimentConfig& config, const DataC
             "); planes by view: " + countsText(counts.planes_by_view) +
             (uncurated ? " (curate the catalog first: planelab-cli curate)" : ""));
   }
-  if (config.pretrain_pool && pretext.subjects < 3) {
+  if (pool && pretext.subjects < 3) {
     add("too_few_subjects", "data",
         std::to_string(pretext.subjects) +
             " subject(s) in the pretraining pool: its train/validation split needs at least 3");
+  }
+  if (pool && sumOver(pretext.planes_by_view, plan.views) == 0) {
+    add("no_sample_views", "data",
+        "no kept planes of the sample views (" + listText(plan.views) +
+            ") in the pretraining pool; planes by view: " + countsText(pretext.planes_by_view));
   }
   if (uses({"multitask", "orientation", "control"}) &&
       sumOver(pretext.planes_by_view, plan.heatmap_views) == 0) {
@@ -892,20 +915,20 @@ std::vector<Step> planSteps(const ExperimentConfig& config) {
   const fs::path pretrained_root = shared ? fs::path(config.pretraining_from) : out;
   const fs::path dataset = pretrained_root / "dataset";
   // Pretraining learns from the pool when there is one.
-  const fs::path pretrain_dataset =
-      config.pretrain_pool ? pretrained_root / "pretrain-dataset" : dataset;
+  const bool pool = usesPretrainingPool(config);
+  const fs::path pretrain_dataset = pool ? pretrained_root / "pretrain-dataset" : dataset;
   std::vector<Step> steps;
-  const auto addPrepare = [&](const fs::path& dir, bool pool) {
+  const auto addPrepare = [&](const fs::path& dir, bool of_pool) {
     Step step;
     step.kind = Step::Kind::kPrepare;
-    step.pool = pool;
+    step.pool = of_pool;
     step.dir = dir.string();
     std::error_code error;
     step.state = fs::exists(dir / "dataset.json", error) ? "done" : "todo";
     steps.push_back(std::move(step));
   };
   addPrepare(dataset, false);
-  if (config.pretrain_pool && !shared) addPrepare(pretrain_dataset, true);
+  if (pool && !shared) addPrepare(pretrain_dataset, true);
 
   const auto pretrainDir = [&](const std::string& arm, std::uint64_t seed) {
     return pretrained_root / "pretrain" / (arm + "-seed" + std::to_string(seed));

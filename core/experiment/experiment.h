@@ -34,8 +34,8 @@
 namespace planelab::experiment {
 
 // Where the images come from: a catalog (all studies, or these StudyInstanceUIDs) or an in-memory
-// phantom cohort (prepare::PhantomCohort; JSON fields organ, subjects, seed, level, layout,
-// cine_phases, labels — as `planelab-cli prepare --phantom`).
+// phantom cohort (prepare::PhantomCohort; JSON fields organ, first_subject, subjects, seed, level,
+// layout, cine_phases, labels — as `planelab-cli prepare --phantom`).
 struct CatalogSource {
   std::string catalog;
   std::vector<std::string> studies;  // empty = every study of the catalog
@@ -74,7 +74,8 @@ struct ExperimentConfig {
   // Pretraining runs learn from this pool (out/pretrain-dataset) instead of the fine-tuning
   // dataset's training split. None of its subjects may be in the fine-tuning test split: checked
   // once both datasets are prepared ("[pool_overlaps_test]"). pretrain.split then splits the pool
-  // (its validation part reports the pretext errors) and may differ from finetune.split.
+  // (its validation part selects the checkpoint, its test part reports the pretext errors) and
+  // may differ from finetune.split, but not share its split file.
   std::optional<PretrainPool> pretrain_pool;
 
   nlohmann::json toJson() const;
@@ -102,6 +103,9 @@ void saveExperimentConfig(const ExperimentConfig& config);
 enum class FolderUse { kFree, kSameExperiment, kOtherExperiment, kOtherContent };
 FolderUse experimentFolderUse(const ExperimentConfig& config);
 const std::vector<std::string>& armNames();
+// Whether the experiment prepares and pretrains on its pretraining pool: it has one and an arm
+// other than scratch (an all-scratch experiment ignores it).
+bool usesPretrainingPool(const ExperimentConfig& config);
 
 // What a data source holds, for checking an experiment before it runs (the wizard's pages and
 // `experiment --check`): subjects, kept planes per view, planes per view in stacks of at least two
@@ -144,8 +148,9 @@ struct Problem {
 // without class labels), "single_class" (classification with one class),
 // "budget_exceeds_labelled" (a budget above the labelled subjects; the draw is from the training
 // split, so a budget close to the total can still fail at run time).
-// With a pretraining pool, the pretext keys (no_heatmap_views, no_location_stacks) are checked on
-// pool_counts (required then: std::invalid_argument when null), the others on counts.
+// With a pretraining pool in use (usesPretrainingPool), too_few_subjects and no_sample_views are
+// checked on both counts, the pretext keys (no_heatmap_views, no_location_stacks) on pool_counts
+// only (required then: std::invalid_argument when null), the others on counts only.
 std::vector<Problem> checkExperiment(const ExperimentConfig& config, const DataCounts& counts,
                                      const DataCounts* pool_counts = nullptr);
 

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <optional>
 #include <set>
@@ -231,6 +232,47 @@ json thresholdBaseline(const StudyExperiment& entry, const StudyConfig& config,
   }
 }
 
+// Classification's non-learned baseline: always answer the most common class of the training
+// split (ties: the first name in order), scored on the test subjects with a class. Read from the
+// dataset and the splits.json its first run wrote; null before that.
+json majorityBaseline(const experiment::ExperimentConfig& c, const std::string& dataset_dir) {
+  if (c.finetune.task != "classification") return json();
+  const fs::path split_file = c.finetune.split.file.empty() ? fs::path(dataset_dir) / "splits.json"
+                                                            : fs::path(c.finetune.split.file);
+  std::error_code error;
+  if (!fs::exists(split_file, error) || !fs::exists(fs::path(dataset_dir) / "dataset.json", error))
+    return json();
+  try {
+    std::ifstream in(split_file);
+    const data::SplitFile split = data::SplitFile::fromJson(json::parse(in));
+    const auto dataset = data::PreparedDataset::open(dataset_dir);
+    std::map<std::string, std::string> class_of;
+    for (const auto& subject : dataset->info().subjects)
+      if (!subject.class_label.empty()) class_of[subject.id] = subject.class_label;
+    std::map<std::string, int> train_counts, test_counts;
+    for (const auto& id : split.train)
+      if (const auto it = class_of.find(id); it != class_of.end()) ++train_counts[it->second];
+    for (const auto& id : split.test)
+      if (const auto it = class_of.find(id); it != class_of.end()) ++test_counts[it->second];
+    if (train_counts.empty() || test_counts.empty()) return json();
+    const auto majority =
+        std::max_element(train_counts.begin(), train_counts.end(),
+                         [](const auto& a, const auto& b) { return a.second < b.second; });
+    int tested = 0;
+    for (const auto& [name, n] : test_counts) tested += n;
+    const auto right = test_counts.count(majority->first) ? test_counts[majority->first] : 0;
+    return {{"class", majority->first},
+            {"accuracy", static_cast<double>(right) / tested},
+            // Recall 1 for one class, 0 for the others.
+            {"balanced_accuracy", 1.0 / static_cast<double>(test_counts.size())},
+            {"test_subjects", tested},
+            {"test_classes", test_counts},
+            {"train_classes", train_counts}};
+  } catch (const std::exception& e) {
+    return {{"error", e.what()}};
+  }
+}
+
 json experimentReport(const StudyExperiment& entry, const StudyConfig& config) {
   const auto& c = entry.config;
   const auto steps = experiment::planSteps(c);
@@ -317,6 +359,7 @@ json experimentReport(const StudyExperiment& entry, const StudyConfig& config) {
   out["runs"] = std::move(run_list);
   out["pretraining"] = entry.pretraining_from.empty() ? pretrainingRows(c, steps) : json::array();
   out["threshold_baseline"] = thresholdBaseline(entry, config, steps.front().dir);
+  out["majority_baseline"] = majorityBaseline(c, steps.front().dir);
   const bool classification = task == "classification";
   out["plot"] = {{"file", entry.id + ".png"},
                  {"title", (c.name.empty() ? entry.id : c.name)},
@@ -559,6 +602,16 @@ std::string reportMarkdown(const json& report, const std::string& plots_note) {
          << fixed(b["median_dice"].get<double>(), 3) << " over " << b["images"] << " images.\n\n";
     } else if (b.is_object() && b.contains("error")) {
       md << "Non-learned baseline not scored: " << b["error"].get<std::string>() << "\n\n";
+    }
+    const auto& m = e.value("majority_baseline", json());
+    if (m.is_object() && m.contains("accuracy")) {
+      std::string classes;
+      for (const auto& item : m["test_classes"].items())
+        classes += (classes.empty() ? "" : ", ") + item.key() + " " + item.value().dump();
+      md << "Non-learned baseline: always answering the training split's most common class ("
+         << m["class"].get<std::string>() << "): accuracy " << fixed(m["accuracy"].get<double>(), 3)
+         << ", balanced accuracy " << fixed(m["balanced_accuracy"].get<double>(), 3) << " on "
+         << m["test_subjects"] << " test subjects (" << classes << ").\n\n";
     }
     md << "![" << id << "](" << e["plot"]["file"].get<std::string>() << ")\n\n";
   }

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <stdexcept>
+#include <string>
 #include <tuple>
 
 #include "data/loader.h"
@@ -281,61 +283,65 @@ nlohmann::json evaluatePretext(nn::PlaneNet& net, const data::PreparedDataset& d
   const double spacing_mm = dataset.info().plan.grid.spacing_mm;
   std::vector<std::pair<std::int64_t, HeatmapLine>> target_lines;
   double angle_sum = 0, offset_sum = 0;
-  forEachBatch(net, dataset, samples, plainOptions(heatmaps, location, false, false), options,
-               [&](const data::Batch& b, const nn::Outputs& out) {
-                 if (heatmaps) {
-                   const auto pred = out.heatmaps.to(torch::kCPU, torch::kFloat64);
-                   const auto target = b.heatmaps.to(torch::kFloat64);
-                   const auto valid = b.heatmap_valid.to(torch::kFloat64).unsqueeze(2).unsqueeze(3);
-                   const double pixels = static_cast<double>(target.size(2) * target.size(3));
-                   heat_se += ((pred - target).pow(2) * valid).sum().item<double>();
-                   heat_sum += (target * valid).sum().item<double>();
-                   heat_sq += (target.pow(2) * valid).sum().item<double>();
-                   heat_n += b.heatmap_valid.sum().item<double>() * pixels;
-                   const auto valid_targets = target * valid;
-                   if (!map_sum.defined()) {
-                     map_sum = torch::zeros_like(valid_targets[0]);
-                     map_sq = torch::zeros_like(valid_targets[0]);
-                     map_count = torch::zeros({target.size(1)}, torch::kFloat64);
-                   }
-                   map_sum += valid_targets.sum(0);
-                   map_sq += valid_targets.pow(2).sum(0);
-                   map_count += b.heatmap_valid.to(torch::kFloat64).sum(0);
-                   const auto p = pred.contiguous();
-                   const auto t = target.contiguous();
-                   const auto v = b.heatmap_valid.to(torch::kFloat64).contiguous();
-                   const auto channels = target.size(1);
-                   const auto area =
-                       static_cast<std::size_t>(size) * static_cast<std::size_t>(size);
-                   for (std::int64_t i = 0; i < target.size(0); ++i) {
-                     for (std::int64_t c = 0; c < channels; ++c) {
-                       const auto k = static_cast<std::size_t>(i * channels + c);
-                       if (v.data_ptr<double>()[k] <= 0) continue;
-                       const double* tm = t.data_ptr<double>() + k * area;
-                       if (*std::max_element(tm, tm + area) < 0.5) continue;  // no line in crop
-                       const HeatmapLine truth = heatmapLine(tm, size);
-                       const HeatmapLine guess = heatmapLine(p.data_ptr<double>() + k * area, size);
-                       angle_sum += guess.found ? lineAngleErrorDeg(guess, truth) : 90.0;
-                       offset_sum += guess.found ? lineOffsetPx(guess, truth) : size / 2.0;
-                       target_lines.emplace_back(c, truth);
-                     }
-                   }
-                 }
-                 if (location) {
-                   const auto pred = out.location.to(torch::kCPU, torch::kFloat64);
-                   const auto target = b.location.to(torch::kFloat64);
-                   const auto valid = b.location_valid.to(torch::kFloat64);
-                   loc_se += ((pred - target).pow(2) * valid).sum().item<double>();
-                   loc_ae += ((pred - target).abs() * valid).sum().item<double>();
-                   loc_sum += (target * valid).sum().item<double>();
-                   loc_sq += (target.pow(2) * valid).sum().item<double>();
-                   loc_n += valid.sum().item<double>();
-                   const auto t = target.contiguous();
-                   const auto v = valid.contiguous();
-                   for (std::int64_t i = 0; i < t.numel(); ++i)
-                     if (v.data_ptr<double>()[i] > 0) locations.push_back(t.data_ptr<double>()[i]);
-                 }
-               });
+  forEachBatch(
+      net, dataset, samples, plainOptions(heatmaps, location, false, false), options,
+      [&](const data::Batch& b, const nn::Outputs& out) {
+        if (heatmaps) {
+          const auto pred = out.heatmaps.to(torch::kCPU, torch::kFloat64);
+          const auto target = b.heatmaps.to(torch::kFloat64);
+          const auto valid = b.heatmap_valid.to(torch::kFloat64).unsqueeze(2).unsqueeze(3);
+          const double pixels = static_cast<double>(target.size(2) * target.size(3));
+          heat_se += ((pred - target).pow(2) * valid).sum().item<double>();
+          heat_sum += (target * valid).sum().item<double>();
+          heat_sq += (target.pow(2) * valid).sum().item<double>();
+          heat_n += b.heatmap_valid.sum().item<double>() * pixels;
+          const auto valid_targets = target * valid;
+          if (!map_sum.defined()) {
+            map_sum = torch::zeros_like(valid_targets[0]);
+            map_sq = torch::zeros_like(valid_targets[0]);
+            map_count = torch::zeros({target.size(1)}, torch::kFloat64);
+          }
+          map_sum += valid_targets.sum(0);
+          map_sq += valid_targets.pow(2).sum(0);
+          map_count += b.heatmap_valid.to(torch::kFloat64).sum(0);
+          const auto p = pred.contiguous();
+          const auto t = target.contiguous();
+          const auto v = b.heatmap_valid.to(torch::kFloat64).contiguous();
+          const auto channels = target.size(1);
+          // Lines are read on the dataset's square grid, which the network keeps.
+          if (pred.sizes() != target.sizes() || target.size(2) != size || target.size(3) != size)
+            throw std::runtime_error("[shape_mismatch] heatmaps are not " + std::to_string(size) +
+                                     " x " + std::to_string(size) + " as the dataset");
+          const auto area = static_cast<std::size_t>(size) * static_cast<std::size_t>(size);
+          for (std::int64_t i = 0; i < target.size(0); ++i) {
+            for (std::int64_t c = 0; c < channels; ++c) {
+              const auto k = static_cast<std::size_t>(i * channels + c);
+              if (v.data_ptr<double>()[k] <= 0) continue;
+              const double* tm = t.data_ptr<double>() + k * area;
+              if (*std::max_element(tm, tm + area) < 0.5) continue;  // no line in crop
+              const HeatmapLine truth = heatmapLine(tm, size);
+              const HeatmapLine guess = heatmapLine(p.data_ptr<double>() + k * area, size);
+              angle_sum += guess.found ? lineAngleErrorDeg(guess, truth) : 90.0;
+              offset_sum += guess.found ? lineOffsetPx(guess, truth) : size / 2.0;
+              target_lines.emplace_back(c, truth);
+            }
+          }
+        }
+        if (location) {
+          const auto pred = out.location.to(torch::kCPU, torch::kFloat64);
+          const auto target = b.location.to(torch::kFloat64);
+          const auto valid = b.location_valid.to(torch::kFloat64);
+          loc_se += ((pred - target).pow(2) * valid).sum().item<double>();
+          loc_ae += ((pred - target).abs() * valid).sum().item<double>();
+          loc_sum += (target * valid).sum().item<double>();
+          loc_sq += (target.pow(2) * valid).sum().item<double>();
+          loc_n += valid.sum().item<double>();
+          const auto t = target.contiguous();
+          const auto v = valid.contiguous();
+          for (std::int64_t i = 0; i < t.numel(); ++i)
+            if (v.data_ptr<double>()[i] > 0) locations.push_back(t.data_ptr<double>()[i]);
+        }
+      });
   nlohmann::json out;
   out["samples"] = samples.size();
   if (heatmaps && heat_n > 0) {

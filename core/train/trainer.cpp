@@ -279,7 +279,7 @@ std::map<std::string, double> validationMetrics(const nlohmann::json& eval, cons
   std::map<std::string, double> m;
   for (const auto& [key, value] : eval.items())
     if (value.is_number() && key != "samples" && key != "images" && key != "stacks" &&
-        key != "subjects")
+        key != "subjects" && key != "heatmap_lines")
       m["val_" + key] = value.get<double>();
   if (t.genesis && eval.contains("restoration_mse")) m["val_loss"] = eval["restoration_mse"];
   if (t.heatmaps || t.location) {

@@ -89,7 +89,7 @@ grep -q "threshold_baseline" "$work/out.txt" || fail "no calibration lines print
 
 # The report against the runs' own numbers.
 "$py" - "$work/tiny" <<'PY'
-import csv, json, math, os, statistics, struct, sys
+import collections, csv, json, math, os, statistics, struct, sys
 out = sys.argv[1]
 report = json.load(open(os.path.join(out, "report.json")))
 seg, cls = report["experiments"]
@@ -140,6 +140,18 @@ for row in cls["rows"]:
         diff = statistics.mean(values) - statistics.mean(
             [evaluation("cls", "scratch", 3, s)["accuracy"] for s in (1, 2)])
         assert abs(row["vs_scratch"]["estimate"] - diff) < 1e-9, (row, diff)
+# The majority-class baseline, recomputed from the dataset and its split.
+dataset = json.load(open(os.path.join(out, "seg/dataset/dataset.json")))
+split = json.load(open(os.path.join(out, "seg/dataset/splits.json")))
+class_of = {x["id"]: x["class_label"] for x in dataset["subjects"] if x.get("class_label")}
+train = collections.Counter(class_of[i] for i in split["train"] if i in class_of)
+test = collections.Counter(class_of[i] for i in split["test"] if i in class_of)
+top = max(sorted(train), key=lambda k: train[k])
+mb = cls["majority_baseline"]
+assert mb["class"] == top, (mb, train)
+assert abs(mb["accuracy"] - test[top] / sum(test.values())) < 1e-12, (mb, test)
+assert abs(mb["balanced_accuracy"] - 1 / len(test)) < 1e-12, mb
+assert seg["majority_baseline"] is None, seg["majority_baseline"]
 init = json.load(open(os.path.join(out, "cls/finetune/multitask/n3-seed2/config.json")))["finetune"]["init"]
 assert init == os.path.join(out, "seg/pretrain/multitask-seed2"), init
 assert not os.path.exists(os.path.join(out, "cls/dataset")), "cls prepared its own dataset"
@@ -160,7 +172,8 @@ assert abs(float(one["value"]) - evaluation("seg", "control", 2, 1)["mean_dice_3
 # report.md: both tables, the calibration table and the figures, which are real PNG images.
 md = open(os.path.join(out, "report.md")).read()
 for text in ("## seg: segmentation", "## cls: classification", "| multitask | 2 | 2 |",
-             "## Calibration", "![seg](seg.png)", "Δ mean Dice vs scratch"):
+             "## Calibration", "![seg](seg.png)", "Δ mean Dice vs scratch",
+             "always answering the training split's most common class (" + top + ")"):
     assert text in md, text
 for name in ("seg.png", "cls.png"):
     data = open(os.path.join(out, name), "rb").read()

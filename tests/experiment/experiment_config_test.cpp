@@ -111,6 +111,14 @@ TEST(ExperimentConfig, APretrainingPoolHasItsOwnSourceAndSplit) {
   EXPECT_EQ(written["pretrain_pool"]["phantom"]["first_subject"], 6);
   EXPECT_EQ(experimentFromJson(written).toJson(), written);
 
+  // One split file for the pool and the fine-tuning data would name the wrong subjects.
+  nlohmann::json shared_file = j;
+  shared_file["pretrain"]["split"]["file"] = "splits.json";
+  shared_file["finetune"] = {{"split", {{"file", "splits.json"}}}};
+  EXPECT_NE(refusal(shared_file).find("experiment.pretrain.split.file: the pool is a dataset"),
+            std::string::npos)
+      << refusal(shared_file);
+
   nlohmann::json catalog_pool = minimal();
   catalog_pool["pretrain_pool"] = {{"catalog", {{"path", "unlabelled.planelab"}}}};
   const ExperimentConfig from_catalog = experimentFromJson(catalog_pool);
@@ -153,7 +161,8 @@ TEST(ExperimentConfig, RefusesWhatItCannotRunWithThePathOfTheField) {
       {with("pretrain", {{"task", "segmentation"}}), "experiment.pretrain.task: expected pretrain"},
       {with("finetune", {{"task", "pretrain"}}), "experiment.finetune.task: expected segmentation"},
       {with("finetune", {{"split", {{"seed", 4}}}}), "experiment.finetune.split: must equal"},
-      {with("phantom", {{"first_subject", -1}}), "experiment.phantom.first_subject: must be >= 0"},
+      {with("phantom", {{"first_subject", -1}}),
+       "experiment.phantom.first_subject: must be in [0, 1000000]"},
       {with("pretrain_pool", nlohmann::json::object()),
        "experiment.pretrain_pool: give exactly one source"},
       {with("pretrain_pool", {{"phantom", {{"subjects", 5}}}, {"catalog", {{"path", "c"}}}}),
@@ -166,6 +175,7 @@ TEST(ExperimentConfig, RefusesWhatItCannotRunWithThePathOfTheField) {
        "experiment.pretrain_pool.catalog.path"},
       {with("pretrain_pool", {{"phantom", {}}, {"size", 3}}),
        "experiment.pretrain_pool.size: unknown field"},
+      {with("phantom", {{"first_subject", 2000000}}), "experiment.phantom.first_subject"},
   };
   for (const auto& [json, expected] : cases) {
     const std::string message = refusal(json);
@@ -500,23 +510,35 @@ TEST(ExperimentPlanSteps, APoolIsPreparedSecondAndOnlyPretrainingLearnsFromIt) {
   const auto shared_steps = planSteps(shared);
   ASSERT_EQ(shared_steps.size(), 1u + 2);
   EXPECT_EQ(shared_steps[0].dir, (out / "dataset").string());
+
+  // Only scratch: nothing is pretrained, the pool is neither prepared nor needed.
+  ExperimentConfig scratch = c;
+  scratch.arms = {"scratch"};
+  EXPECT_FALSE(usesPretrainingPool(scratch));
+  EXPECT_TRUE(usesPretrainingPool(c));
+  const auto scratch_steps = planSteps(scratch);
+  ASSERT_EQ(scratch_steps.size(), 1u + 1);
+  EXPECT_FALSE(scratch_steps[0].pool);
+  EXPECT_EQ(scratch_steps[1].kind, Step::Kind::kFinetune);
+  EXPECT_TRUE(checkExperiment(scratch, goodCounts()).empty());
 }
 
 TEST(ExperimentCheck, PretextProblemsAreCheckedOnThePool) {
   nlohmann::json j = minimal();
   j["pretrain_pool"] = {{"phantom", {{"subjects", 20}, {"first_subject", 6}}}};
   const ExperimentConfig c = experimentFromJson(j);
-  DataCounts pool;  // no heatmap views, no stacks, too few subjects
+  DataCounts pool;  // no sample views, no heatmap views, no stacks, too few subjects
   pool.subjects = 2;
-  pool.planes_by_view = {{"sax", 2}};
+  pool.planes_by_view = {{"ax", 2}};
   std::set<std::string> keys;
   for (const auto& p : checkExperiment(c, goodCounts(), &pool)) {
     keys.insert(p.key);
-    if (p.key != "too_few_subjects")
+    if (p.key != "too_few_subjects") {
       EXPECT_NE(p.message.find("in the pretraining pool"), std::string::npos) << p.message;
+    }
   }
-  EXPECT_EQ(keys,
-            (std::set<std::string>{"too_few_subjects", "no_heatmap_views", "no_location_stacks"}));
+  EXPECT_EQ(keys, (std::set<std::string>{"too_few_subjects", "no_sample_views", "no_heatmap_views",
+                                         "no_location_stacks"}));
   const DataCounts good = goodCounts();
   EXPECT_TRUE(checkExperiment(c, good, &good).empty());
   // Without the pool's counts the check cannot be made.

@@ -189,9 +189,9 @@ TEST(ExperimentRun, CancelledExperimentResumesItsInterruptedRun) {
 // Subject ids of a prepared dataset.
 std::set<std::string> datasetSubjects(const fs::path& dataset) {
   std::ifstream in(dataset / "dataset.json");
+  const nlohmann::json info = nlohmann::json::parse(in);
   std::set<std::string> ids;
-  for (const auto& subject : nlohmann::json::parse(in)["subjects"])
-    ids.insert(subject["id"].get<std::string>());
+  for (const auto& subject : info["subjects"]) ids.insert(subject["id"].get<std::string>());
   return ids;
 }
 

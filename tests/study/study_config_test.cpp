@@ -163,7 +163,7 @@ TEST(StudyConfig, ShippedProfilesAreValid) {
   for (const auto& entry : quick.experiments) {
     const auto counts = experiment::phantomCounts(*entry.config.phantom);
     std::optional<experiment::DataCounts> pool;
-    if (entry.config.pretrain_pool)
+    if (experiment::usesPretrainingPool(entry.config))
       pool = experiment::phantomCounts(*entry.config.pretrain_pool->phantom);
     const auto problems =
         experiment::checkExperiment(entry.config, counts, pool ? &*pool : nullptr);

@@ -28,7 +28,8 @@ bool isTraining(const experiment::Step& step) {
 QString stepTitle(const experiment::Step& step) {
   switch (step.kind) {
     case experiment::Step::Kind::kPrepare:
-      return ExperimentFeed::tr("prepare the dataset");
+      return step.pool ? ExperimentFeed::tr("prepare the pretraining pool")
+                       : ExperimentFeed::tr("prepare the dataset");
     case experiment::Step::Kind::kPretrain:
       return ExperimentFeed::tr("pretrain %1, seed %2")
           .arg(QString::fromStdString(step.arm))
