@@ -173,7 +173,9 @@ json sourceJson(const experiment::ExperimentConfig& c) {
   const auto full = c.toJson();
   json source = full.contains("phantom") ? json{{"phantom", full["phantom"]}}
                                          : json{{"catalog", full.value("catalog", json())}};
-  if (full.contains("pretrain_pool")) source["pretrain_pool"] = full["pretrain_pool"];
+  // An all-scratch experiment (e.g. the ceiling) ignores its pool.
+  if (full.contains("pretrain_pool") && experiment::usesPretrainingPool(c))
+    source["pretrain_pool"] = full["pretrain_pool"];
   return source;
 }
 
