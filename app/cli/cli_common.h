@@ -4,10 +4,12 @@
 #include <atomic>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "catalog/catalog.h"
+#include "phantom/difficulty.h"
 
 namespace planelab::cli {
 
@@ -41,5 +43,9 @@ std::string valueText(const catalog::Value& value);
 
 // Opens an existing catalog; on failure logs "[key] message" and sets *exit_code (kExitCatalog).
 std::unique_ptr<catalog::Catalog> openOrReport(const std::string& file, int* exit_code);
+
+// Applies --knob NAME=VALUE assignments over a level's knobs; throws CLI::ValidationError (a clear
+// message and a non-zero exit) with the stable key: unknown_knob or bad_knob_value.
+void applyKnobs(const std::vector<std::string>& assignments, phantom::DifficultyKnobs& knobs);
 
 }  // namespace planelab::cli

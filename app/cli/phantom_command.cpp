@@ -36,31 +36,6 @@ struct PhantomArgs {
   bool json = false;
 };
 
-// Applies --knob NAME=VALUE over the level's knobs; throws CLI::ValidationError (a clear message
-// and a non-zero exit) with the stable key for unknown names and bad values.
-void applyKnobs(const std::vector<std::string>& assignments, phantom::DifficultyKnobs& knobs) {
-  for (const std::string& a : assignments) {
-    const auto eq = a.find('=');
-    std::string key = "bad_knob_value";
-    if (eq != std::string::npos) {
-      char* end = nullptr;
-      const std::string text = a.substr(eq + 1);
-      const double value = std::strtod(text.c_str(), &end);
-      key = text.empty() || *end != '\0' ? "bad_knob_value"
-                                         : phantom::setKnob(knobs, a.substr(0, eq), value);
-    }
-    if (!key.empty()) {
-      std::string names;
-      for (const auto& entry : phantom::knobValues(knobs)) names += " " + entry.first;
-      throw CLI::ValidationError(
-          "--knob", "[" + key + "] '" + a + "': expected NAME=VALUE with NAME one of" + names);
-    }
-  }
-  if (!phantom::validateKnobs(knobs).empty()) {
-    throw CLI::ValidationError("--knob", "[bad_knob_value] a minimum is above its maximum");
-  }
-}
-
 phantom::StudyOptions studyOptions(const PhantomArgs& a, phantom::Organ organ) {
   phantom::StudyOptions o;
   o.organ = organ;

@@ -53,6 +53,8 @@ struct PrepareArgs {
   std::string layout = "dsb";
   int cine_phases = 25;
   std::string labels = "ed-es";
+  std::vector<std::string> knobs;           // NAME=VALUE over the level's knobs
+  phantom::DifficultyKnobs resolved_knobs;  // the level's knobs with --knob applied
 };
 
 // A usage error with its key: "[key] message", exit 1.
@@ -186,7 +188,7 @@ int runPrepare(const PrepareArgs& a, const CLI::App& cmd) {
       cohort.study.organ = *phantom::parseOrgan(a.phantom);
       cohort.study.layout = *phantom::parseLayout(a.layout);
       cohort.study.level = *phantom::parseLevel(a.level);
-      cohort.study.knobs = phantom::knobsForLevel(cohort.study.level);
+      cohort.study.knobs = a.resolved_knobs;
       cohort.study.phases = a.cine_phases;
       cohort.study.labels = a.labels == "all"    ? phantom::StudyOptions::Labels::kAll
                             : a.labels == "none" ? phantom::StudyOptions::Labels::kNone
@@ -327,7 +329,16 @@ void addPrepareCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--labels", a->labels, "Phantom ground truth: ed-es, all or none")
       ->check(CLI::IsMember({"ed-es", "all", "none"}))
       ->capture_default_str();
-  cmd->callback([a, cmd, exit_code] { *exit_code = runPrepare(*a, *cmd); });
+  cmd->add_option("--knob", a->knobs,
+                  "Override one phantom difficulty knob of the level, NAME=VALUE (repeatable), "
+                  "e.g. inplane_rotation_sd_sax_deg=20")
+      ->type_name("NAME=VALUE");
+  cmd->callback([a, cmd, exit_code] {
+    // Knob errors are usage errors (CLI11 prints them, exit 1) before any work starts.
+    a->resolved_knobs = phantom::knobsForLevel(*phantom::parseLevel(a->level));
+    applyKnobs(a->knobs, a->resolved_knobs);
+    *exit_code = runPrepare(*a, *cmd);
+  });
 }
 
 }  // namespace planelab::cli

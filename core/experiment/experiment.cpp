@@ -116,14 +116,23 @@ std::string labelsName(phantom::StudyOptions::Labels labels) {
 }
 
 nlohmann::json phantomToJson(const prepare::PhantomCohort& cohort) {
-  return {{"organ", phantom::organName(cohort.study.organ)},
-          {"first_subject", cohort.first_subject},
-          {"subjects", cohort.subjects},
-          {"seed", cohort.seed},
-          {"level", phantom::levelName(cohort.study.level)},
-          {"layout", phantom::layoutName(cohort.study.layout)},
-          {"cine_phases", cohort.study.phases},
-          {"labels", labelsName(cohort.study.labels)}};
+  nlohmann::json json = {{"organ", phantom::organName(cohort.study.organ)},
+                         {"first_subject", cohort.first_subject},
+                         {"subjects", cohort.subjects},
+                         {"seed", cohort.seed},
+                         {"level", phantom::levelName(cohort.study.level)},
+                         {"layout", phantom::layoutName(cohort.study.layout)},
+                         {"cine_phases", cohort.study.phases},
+                         {"labels", labelsName(cohort.study.labels)}};
+  // Only the knobs that differ from the level's, so a config states its departures.
+  const auto level = phantom::knobValues(phantom::knobsForLevel(cohort.study.level));
+  const auto own = phantom::knobValues(cohort.study.knobs);
+  nlohmann::json knobs = nlohmann::json::object();
+  for (std::size_t i = 0; i < own.size(); ++i) {
+    if (own[i].second != level[i].second) knobs[own[i].first] = own[i].second;
+  }
+  if (!knobs.empty()) json["knobs"] = knobs;
+  return json;
 }
 
 // The fields and defaults of `planelab-cli prepare --phantom`.
@@ -139,6 +148,8 @@ prepare::PhantomCohort phantomFromJson(const nlohmann::json& json, const std::st
   r.get("layout", layout);
   r.get("cine_phases", cohort.study.phases);
   r.get("labels", labels);
+  nlohmann::json knobs = nlohmann::json::object();
+  r.get("knobs", knobs);
   r.finish();
   const auto parsed_organ = phantom::parseOrgan(organ);
   if (!parsed_organ) JsonReader::fail(where + ".organ", "expected heart or knee");
@@ -166,6 +177,19 @@ prepare::PhantomCohort phantomFromJson(const nlohmann::json& json, const std::st
   cohort.study.organ = *parsed_organ;
   cohort.study.level = *parsed_level;
   cohort.study.knobs = phantom::knobsForLevel(*parsed_level);
+  // Departures from the level (PHANTOM.md 4.2 names), e.g. {"inplane_rotation_sd_sax_deg": 20}.
+  if (!knobs.is_object()) JsonReader::fail(where + ".knobs", "expected an object of NAME: number");
+  for (const auto& [name, value] : knobs.items()) {
+    const std::string at = where + ".knobs." + name;
+    if (!value.is_number() && !value.is_boolean()) JsonReader::fail(at, "expected a number");
+    const double number =
+        value.is_boolean() ? (value.get<bool>() ? 1.0 : 0.0) : value.get<double>();
+    const std::string key = phantom::setKnob(cohort.study.knobs, name, number);
+    if (key == "unknown_knob") JsonReader::fail(at, "[unknown_knob] not a phantom difficulty knob");
+    if (!key.empty()) JsonReader::fail(at, "[bad_knob_value] out of range");
+  }
+  if (!phantom::validateKnobs(cohort.study.knobs).empty())
+    JsonReader::fail(where + ".knobs", "[bad_knob_value] a minimum is above its maximum");
   cohort.study.layout = *parsed_layout;
   return cohort;
 }

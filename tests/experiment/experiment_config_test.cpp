@@ -96,7 +96,14 @@ TEST(ExperimentConfig, JsonRoundTripKeepsEveryField) {
 
 TEST(ExperimentConfig, APretrainingPoolHasItsOwnSourceAndSplit) {
   nlohmann::json j = minimal();
-  j["pretrain_pool"] = {{"phantom", {{"subjects", 40}, {"first_subject", 6}, {"labels", "none"}}}};
+  j["pretrain_pool"] = {{"phantom",
+                         {{"subjects", 40},
+                          {"first_subject", 6},
+                          {"labels", "none"},
+                          {"knobs",
+                           {{"inplane_rotation_sd_sax_deg", 40.0},
+                            {"inplane_family_probability", 0.25},
+                            {"papillary_muscles", false}}}}}};
   // The pool is a dataset of its own: its split may differ from the fine-tuning one.
   j["pretrain"] = {{"split", {{"val_fraction", 0.1}, {"test_fraction", 0.1}}}};
   const ExperimentConfig c = experimentFromJson(j);
@@ -107,8 +114,21 @@ TEST(ExperimentConfig, APretrainingPoolHasItsOwnSourceAndSplit) {
   EXPECT_EQ(c.pretrain_pool->phantom->subjects, 40);
   EXPECT_EQ(c.pretrain_pool->phantom->study.labels, phantom::StudyOptions::Labels::kNone);
   EXPECT_EQ(c.phantom->first_subject, 0);
+  // Knobs replace the level's values; the rest stay the level's (L2: 8 deg, p 0.10).
+  const phantom::DifficultyKnobs& knobs = c.pretrain_pool->phantom->study.knobs;
+  EXPECT_DOUBLE_EQ(knobs.inplane_rotation_sd_sax_deg, 40.0);
+  EXPECT_DOUBLE_EQ(knobs.inplane_family_probability, 0.25);
+  EXPECT_FALSE(knobs.papillary_muscles);
+  EXPECT_DOUBLE_EQ(c.phantom->study.knobs.inplane_rotation_sd_sax_deg, 8.0);
+  EXPECT_DOUBLE_EQ(knobs.inplane_rotation_sd_lax_deg, 15.0);
   const nlohmann::json written = c.toJson();
   EXPECT_EQ(written["pretrain_pool"]["phantom"]["first_subject"], 6);
+  // Only departures from the level are written (L2 has papillary muscles: a departure).
+  EXPECT_EQ(written["pretrain_pool"]["phantom"]["knobs"],
+            (nlohmann::json{{"inplane_family_probability", 0.25},
+                            {"inplane_rotation_sd_sax_deg", 40.0},
+                            {"papillary_muscles", 0.0}}));
+  EXPECT_FALSE(written["phantom"].contains("knobs"));
   EXPECT_EQ(experimentFromJson(written).toJson(), written);
 
   // One split file for the pool and the fine-tuning data would name the wrong subjects.
@@ -176,6 +196,14 @@ TEST(ExperimentConfig, RefusesWhatItCannotRunWithThePathOfTheField) {
       {with("pretrain_pool", {{"phantom", {}}, {"size", 3}}),
        "experiment.pretrain_pool.size: unknown field"},
       {with("phantom", {{"first_subject", 2000000}}), "experiment.phantom.first_subject"},
+      {with("phantom", {{"knobs", {{"snr", 5}}}}), "experiment.phantom.knobs.snr: [unknown_knob]"},
+      {with("phantom", {{"knobs", {{"inplane_family_probability", 1.5}}}}),
+       "experiment.phantom.knobs.inplane_family_probability: [bad_knob_value]"},
+      {with("phantom", {{"knobs", {{"snr_min", "high"}}}}),
+       "experiment.phantom.knobs.snr_min: expected a number"},
+      {with("phantom", {{"knobs", {{"snr_min", 30}, {"snr_max", 10}}}}),
+       "experiment.phantom.knobs: [bad_knob_value] a minimum is above its maximum"},
+      {with("phantom", {{"knobs", {1, 2}}}), "experiment.phantom.knobs: expected an object"},
   };
   for (const auto& [json, expected] : cases) {
     const std::string message = refusal(json);
