@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
+#include "app/cli/cli_common.h"
 #include "app/cli/curate_command.h"
 #include "app/cli/experiment_command.h"
 #include "app/cli/export_command.h"
@@ -31,6 +32,12 @@ int main(int argc, char** argv) {
   planelab::cli::addStudyCommand(app, &exit_code);
   planelab::cli::addExportCommand(app, &exit_code);
   planelab::cli::addInteropCommands(app, &exit_code);
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // CLI11 prints help, the version or the error; every usage error exits 1 (README), not
+    // CLI11's own 105-115 codes.
+    return app.exit(e) == 0 ? 0 : planelab::cli::kExitFailed;
+  }
   return exit_code;
 }
