@@ -53,8 +53,7 @@ struct PrepareArgs {
   std::string layout = "dsb";
   int cine_phases = 25;
   std::string labels = "ed-es";
-  std::vector<std::string> knobs;           // NAME=VALUE over the level's knobs
-  phantom::DifficultyKnobs resolved_knobs;  // the level's knobs with --knob applied
+  std::vector<std::string> knobs;  // NAME=VALUE over the level's knobs
 };
 
 // A usage error with its key: "[key] message", exit 1.
@@ -138,7 +137,8 @@ void printSummary(const nlohmann::json& r) {
   }
 }
 
-int runPrepare(const PrepareArgs& a, const CLI::App& cmd) {
+// `knobs`: the phantom level's knobs with --knob applied (unused for a catalog).
+int runPrepare(const PrepareArgs& a, const CLI::App& cmd, const phantom::DifficultyKnobs& knobs) {
   const auto started = std::chrono::steady_clock::now();
   nlohmann::json report = {{"out", a.out}};
   int exit_code = kExitOk;
@@ -188,7 +188,7 @@ int runPrepare(const PrepareArgs& a, const CLI::App& cmd) {
       cohort.study.organ = *phantom::parseOrgan(a.phantom);
       cohort.study.layout = *phantom::parseLayout(a.layout);
       cohort.study.level = *phantom::parseLevel(a.level);
-      cohort.study.knobs = a.resolved_knobs;
+      cohort.study.knobs = knobs;
       cohort.study.phases = a.cine_phases;
       cohort.study.labels = a.labels == "all"    ? phantom::StudyOptions::Labels::kAll
                             : a.labels == "none" ? phantom::StudyOptions::Labels::kNone
@@ -335,9 +335,9 @@ void addPrepareCommand(CLI::App& app, int* exit_code) {
       ->type_name("NAME=VALUE");
   cmd->callback([a, cmd, exit_code] {
     // Knob errors are usage errors (CLI11 prints them, exit 1) before any work starts.
-    a->resolved_knobs = phantom::knobsForLevel(*phantom::parseLevel(a->level));
-    applyKnobs(a->knobs, a->resolved_knobs);
-    *exit_code = runPrepare(*a, *cmd);
+    phantom::DifficultyKnobs knobs = phantom::knobsForLevel(*phantom::parseLevel(a->level));
+    applyKnobs(a->knobs, knobs);
+    *exit_code = runPrepare(*a, *cmd, knobs);
   });
 }
 
