@@ -20,8 +20,12 @@ packages=(
   # package needs MPI headers); GUI tests render VTK under Xvfb with Mesa's software GL
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
   libvtk9-dev mpi-default-dev xvfb xauth libgl1-mesa-dri libglx-mesa0
+  # what the package needs at run time without linking it: platform plugins, Qt's translations
+  qt6-qpa-plugins qt6-translations-l10n
   # tests and benchmarks (GNU time measures peak memory in bench/)
   libgtest-dev libgmock-dev time
+  # the Debian package (installer/): icon rendering, and the checks its test runs
+  librsvg2-bin help2man dpkg-dev lintian desktop-file-utils appstream
   # tools nobody here wrote, used by the tests to check our output
   dicom3tools dcm2niix python3 python3-numpy python3-pydicom python3-nibabel
 )

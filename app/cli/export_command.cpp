@@ -68,7 +68,8 @@ int exportVerb(const ExportArgs& a) {
 
 void addExportCommand(CLI::App& app, int* exit_code) {
   auto* cmd = app.add_subcommand(
-      "export", "Write a run's network as TorchScript with its model card (JSON) next to it");
+      "export",
+      "Write a run's network as TorchScript or ONNX with its model card (JSON) next to it");
   static ExportArgs args;
   cmd->add_option("run", args.run, "Run folder")->required();
   cmd->add_option("--out", args.out,

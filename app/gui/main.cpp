@@ -1,8 +1,10 @@
-// planelab: the desktop application. `planelab [CATALOG]` opens a catalog at start.
+// planelab: the desktop application. `planelab [CATALOG]` opens a catalog at start. The interface
+// speaks the language chosen in Settings ▸ Language, else the system's (LANG, LANGUAGE).
 #include <QApplication>
 #include <QCommandLineParser>
 
 #include "app/version.h"
+#include "ui/i18n/language.h"
 #include "ui/window/main_window.h"
 
 int main(int argc, char** argv) {
@@ -10,6 +12,8 @@ int main(int argc, char** argv) {
   QApplication::setOrganizationName(QStringLiteral("PlaneLab"));
   QApplication::setApplicationName(QStringLiteral("PlaneLab"));
   QApplication::setApplicationVersion(QStringLiteral(PLANELAB_VERSION));
+  // Before any text is made, --help included.
+  planelab::ui::installTranslators(app);
 
   QCommandLineParser parser;
   parser.setApplicationDescription(

@@ -24,7 +24,8 @@ class ViewDelegate : public QStyledItemDelegate {
                         const QModelIndex&) const override {
     auto* combo = new QComboBox(parent);
     combo->setObjectName(QStringLiteral("viewEditor"));
-    combo->addItem(tr("automatic"), QString());
+    //: View label choice: no correction, the view is detected automatically.
+    combo->addItem(CatalogBrowser::tr("automatic"), QString());
     for (const std::string& view : curation::viewNames()) {
       combo->addItem(QString::fromStdString(view), QString::fromStdString(view));
     }

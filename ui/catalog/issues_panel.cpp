@@ -1,6 +1,7 @@
 #include "ui/catalog/issues_panel.h"
 
 #include <QComboBox>
+#include <QCoreApplication>
 #include <QDir>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -142,7 +143,8 @@ QString text(const catalog::Value& value) {
 
 QString IssuesPanel::explanation(const QString& key) {
   const KeyHelp* help = findHelp(key);
-  return help == nullptr ? QString() : tr(help->meaning);
+  return help == nullptr ? QString()
+                         : QCoreApplication::translate("planelab::ui::IssuesPanel", help->meaning);
 }
 
 IssuesPanel::IssuesPanel(CatalogSession* session, QWidget* parent)
@@ -263,8 +265,10 @@ QTreeWidgetItem* IssuesPanel::group(const QString& key) {
   bold.setBold(true);
   item->setFont(kKeyOrFile, bold);
   if (const KeyHelp* help = findHelp(key)) {
-    item->setText(kMessage, tr(help->meaning));
-    const QString tip = tr("%1\nWhat to do: %2").arg(tr(help->meaning), tr(help->action));
+    const QString meaning = QCoreApplication::translate("planelab::ui::IssuesPanel", help->meaning);
+    const QString action = QCoreApplication::translate("planelab::ui::IssuesPanel", help->action);
+    item->setText(kMessage, meaning);
+    const QString tip = tr("%1\nWhat to do: %2").arg(meaning, action);
     item->setToolTip(kKeyOrFile, tip);
     item->setToolTip(kMessage, tip);
   }

@@ -14,17 +14,18 @@ constexpr int kMaxLogLines = 5000;    // the log view keeps the latest lines
 QString jobStateName(JobState state) {
   switch (state) {
     case JobState::kQueued:
-      return QObject::tr("queued");
+      return QCoreApplication::translate("planelab::ui::Job", "queued");
     case JobState::kRunning:
-      return QObject::tr("running");
+      return QCoreApplication::translate("planelab::ui::Job", "running");
     case JobState::kPaused:
-      return QObject::tr("paused");
+      return QCoreApplication::translate("planelab::ui::Job", "paused");
     case JobState::kSucceeded:
-      return QObject::tr("done");
+      //: A job's state: it ended successfully.
+      return QCoreApplication::translate("planelab::ui::Job", "done");
     case JobState::kFailed:
-      return QObject::tr("failed");
+      return QCoreApplication::translate("planelab::ui::Job", "failed");
     case JobState::kCancelled:
-      return QObject::tr("cancelled");
+      return QCoreApplication::translate("planelab::ui::Job", "cancelled");
   }
   return {};
 }

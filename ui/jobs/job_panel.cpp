@@ -98,11 +98,14 @@ void JobPanel::refresh(Job* job) {
   QString status = jobStateName(job->state());
   if (!job->progressText().isEmpty()) status += QStringLiteral(" · ") + job->progressText();
   if (job->done() > 0 && elapsed > 0.0) {
-    status += QStringLiteral(" · %1/s").arg(static_cast<double>(job->done()) / elapsed, 0, 'f', 1);
+    //: A job's rate: items (files, studies, steps) done per second.
+    status += QStringLiteral(" · ") +
+              tr("%1/s").arg(static_cast<double>(job->done()) / elapsed, 0, 'f', 1);
   }
-  status += QStringLiteral(" · %1 %2").arg(tr("elapsed"), Job::formatDuration(elapsed));
+  status += QStringLiteral(" · ") + tr("elapsed %1").arg(Job::formatDuration(elapsed));
   if (!job->finished()) {
-    status += QStringLiteral(" · ETA %1").arg(Job::formatDuration(job->etaSeconds()));
+    //: Estimated time left.
+    status += QStringLiteral(" · ") + tr("ETA %1").arg(Job::formatDuration(job->etaSeconds()));
   }
   if (job->state() == JobState::kFailed) {
     status += QStringLiteral(" · [%1] %2").arg(job->outcome().error_key, job->outcome().message);

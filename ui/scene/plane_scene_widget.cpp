@@ -217,7 +217,8 @@ PlaneSceneWidget::PlaneSceneWidget(QWidget* parent)
   intersection_mapper->SetInputData(v.intersections);
   v.intersection_actor->SetMapper(intersection_mapper);
 
-  // DICOM's patient frame: +x towards the patient's left, +y posterior, +z superior (head).
+  // DICOM's patient frame: +x towards the patient's left, +y posterior, +z superior (head). The
+  // letters are the DICOM convention every viewer shows, so they are not translated.
   v.axes->SetXAxisLabelText("L");
   v.axes->SetYAxisLabelText("P");
   v.axes->SetZAxisLabelText("S");

@@ -186,8 +186,11 @@ void ResultsView::fillTable(const std::vector<train::ResultRow>& rows) {
         classes.append(QString::fromStdString(name));
   QStringList headers = {tr("Run"), tr("Arm"), tr("Pretrained run"), tr("Labelled subjects"),
                          tr("Seed")};
+  //: Dice similarity coefficient of the label class %1 (a column header).
   for (const QString& name : classes) headers.append(tr("Dice %1").arg(name));
-  headers.append({tr("Mean Dice"), tr("HD95 (mm)")});
+  headers.append({tr("Mean Dice"),
+                  //: 95th percentile Hausdorff distance, in millimetres.
+                  tr("HD95 (mm)")});
 
   table_->setSortingEnabled(false);
   table_->clear();

@@ -100,7 +100,7 @@ TrainingDashboard::TrainingDashboard(JobManager* jobs, QWidget* parent)
   open_button_->setObjectName(QStringLiteral("openRunButton"));
   resume_run_button_->setObjectName(QStringLiteral("resumeRunButton"));
   export_button_->setObjectName(QStringLiteral("exportButton"));
-  export_button_->setToolTip(tr("TorchScript with its model card (docs/export.md)"));
+  export_button_->setToolTip(tr("TorchScript or ONNX with its model card (docs/export.md)"));
   pause_button_->setObjectName(QStringLiteral("pauseButton"));
   cancel_button_->setObjectName(QStringLiteral("cancelButton"));
   epoch_label_->setObjectName(QStringLiteral("epochLabel"));

@@ -340,6 +340,7 @@ void PlaneViewer::paintEvent(QPaintEvent*) {
   }
   if (!plane.kept) where += tr(" · superseded repeat");
   info << where;
+  //: Cine phase, then the display window: W = window width, C = window centre (level).
   info << tr("phase %1/%2 · W %3 C %4")
               .arg(phase_ + 1)
               .arg(phaseCount())
@@ -353,8 +354,10 @@ void PlaneViewer::paintEvent(QPaintEvent*) {
   if (hovered_line_ >= 0) {
     const auto& line = drawn_[static_cast<std::size_t>(hovered_line_)];
     const auto& other = curation.planes[static_cast<std::size_t>(line.other_plane)];
-    QString name = QString::fromStdString(line.view);
-    if (other.slice_index >= 0) name += tr(" slice %1").arg(other.slice_index + 1);
+    const QString view = QString::fromStdString(line.view);
+    //: %1: a view code (sax, 2ch, ...), %2: a slice number.
+    const QString name =
+        other.slice_index >= 0 ? tr("%1 slice %2").arg(view).arg(other.slice_index + 1) : view;
     info << tr("line: %1 at %2°").arg(name).arg(line.angle_deg, 0, 'f', 0);
   }
   painter.setPen(Qt::white);

@@ -55,8 +55,10 @@ StudyView::StudyView(QWidget* parent)
   controls->addWidget(reset);
 
   stack_table_->setObjectName(QStringLiteral("stackTable"));
-  stack_table_->setHorizontalHeaderLabels(
-      {tr("Slice"), tr("Location (mm)"), tr("Misalignment (mm)"), tr("NCC")});
+  stack_table_->setHorizontalHeaderLabels({tr("Slice"), tr("Location (mm)"),
+                                           tr("Misalignment (mm)"),
+                                           //: Normalised cross-correlation (a column header).
+                                           tr("NCC")});
   stack_table_->verticalHeader()->setVisible(false);
   stack_table_->setSelectionBehavior(QAbstractItemView::SelectRows);
   stack_table_->setSelectionMode(QAbstractItemView::SingleSelection);

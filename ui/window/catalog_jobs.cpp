@@ -1,5 +1,6 @@
 #include "ui/window/catalog_jobs.h"
 
+#include <QCoreApplication>
 #include <filesystem>
 
 #include "catalog/catalog.h"
@@ -25,16 +26,21 @@ JobOutcome curate(catalog::Catalog& cat, const std::string& study, int jobs, Job
   const catalog::Status status = curation::curateCatalog(
       cat, options, [] { return std::make_unique<sources::DicomPixels>(); },
       [&](const curation::CurationProgress& p) {
-        context.progress(p.studies_done, p.studies_total,
-                         QObject::tr("%1 of %2 studies").arg(p.studies_done).arg(p.studies_total));
+        context.progress(
+            p.studies_done, p.studies_total,
+            QCoreApplication::translate("planelab::ui::CatalogJobs", "%1 of %2 studies")
+                .arg(p.studies_done)
+                .arg(p.studies_total));
       },
       &summary);
   if (!status.ok()) return failure(status);
-  context.log(QObject::tr("curated %1 studies: %2 planes, %3 stacks, %4 flagged planes")
-                  .arg(summary.studies)
-                  .arg(summary.planes)
-                  .arg(summary.stacks)
-                  .arg(summary.flagged_planes));
+  context.log(
+      QCoreApplication::translate("planelab::ui::CatalogJobs",
+                                  "curated %1 studies: %2 planes, %3 stacks, %4 flagged planes")
+          .arg(summary.studies)
+          .arg(summary.planes)
+          .arg(summary.stacks)
+          .arg(summary.flagged_planes));
   for (const auto& [key, count] : summary.findings_by_key) {
     context.log(QStringLiteral("  %1: %2").arg(QString::fromStdString(key)).arg(count));
   }
@@ -66,8 +72,11 @@ Job::Work viewCorrectionWork(const QString& catalog_path, const QString& series_
         if (!cat) return failure(status);
         status = cat->setViewOverride(series, view);
         if (!status.ok()) return failure(status);
-        context.log(view.empty() ? QObject::tr("view correction removed")
-                                 : QObject::tr("view set to %1").arg(QString::fromStdString(view)));
+        context.log(view.empty()
+                        ? QCoreApplication::translate("planelab::ui::CatalogJobs",
+                                                      "view correction removed")
+                        : QCoreApplication::translate("planelab::ui::CatalogJobs", "view set to %1")
+                              .arg(QString::fromStdString(view)));
         return curate(*cat, study, 1, context);
       };
 }

@@ -1,5 +1,6 @@
 #include "ui/window/main_window.h"
 
+#include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDir>
@@ -22,6 +23,7 @@
 #include "ui/catalog/issues_panel.h"
 #include "ui/catalog/table_values.h"
 #include "ui/catalog/tag_browser.h"
+#include "ui/i18n/language.h"
 #include "ui/jobs/job_manager.h"
 #include "ui/jobs/job_panel.h"
 #include "ui/scene/plane_scene_widget.h"
@@ -224,6 +226,10 @@ void MainWindow::buildMenus() {
   QAction* reset_camera = view_menu_->addAction(tr("Reset 3-D camera"));
   connect(reset_camera, &QAction::triggered, scene_, &PlaneSceneWidget::resetCamera);
 
+  QMenu* settings = menuBar()->addMenu(tr("&Settings"));
+  settings->setObjectName(QStringLiteral("settingsMenu"));
+  buildLanguageMenu(settings->addMenu(tr("&Language")));
+
   QMenu* help = menuBar()->addMenu(tr("&Help"));
   QAction* about = help->addAction(tr("&About PlaneLab"));
   connect(about, &QAction::triggered, this, [this] {
@@ -233,6 +239,30 @@ void MainWindow::buildMenus() {
                            .arg(QApplication::applicationVersion()));
   });
   refreshRecentMenu();
+}
+
+void MainWindow::buildLanguageMenu(QMenu* menu) {
+  menu->setObjectName(QStringLiteral("languageMenu"));
+  auto* group = new QActionGroup(menu);
+  const QString current = languageSetting();
+  auto add = [&](const QString& code, const QString& text) {
+    QAction* action = menu->addAction(text);
+    action->setCheckable(true);
+    action->setData(code);
+    action->setChecked(code == current);
+    group->addAction(action);
+  };
+  add(QString(), tr("System language (%1)").arg(QLocale::system().nativeLanguageName()));
+  menu->addSeparator();
+  for (const Language& language : availableLanguages()) add(language.code, language.native_name);
+  // Menus, docks and wizards are built once, so the new language shows from the next start.
+  connect(group, &QActionGroup::triggered, this, [this](QAction* action) {
+    const QString code = action->data().toString();
+    if (code == languageSetting()) return;
+    setLanguageSetting(code);
+    const QString name = code.isEmpty() ? QLocale::system().nativeLanguageName() : action->text();
+    statusBar()->showMessage(tr("PlaneLab will use %1 the next time it starts.").arg(name));
+  });
 }
 
 void MainWindow::restoreSettings() {

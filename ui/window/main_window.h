@@ -76,6 +76,7 @@ class MainWindow : public QMainWindow {
   void buildMenus();
   void buildDocks();
   void restoreSettings();
+  void buildLanguageMenu(QMenu* menu);
   void rememberCatalog(const QString& path);
   void refreshRecentMenu();
   void showError(const QString& key, const QString& message);

@@ -136,11 +136,13 @@ class ExperimentDataPage : public QWizardPage {
     spacing_->setObjectName(QStringLiteral("gridSpacing"));
     spacing_->setRange(0.2, 10.0);
     spacing_->setDecimals(2);
+    //: Unit suffix of a spin box: millimetres.
     spacing_->setSuffix(tr(" mm"));
     spacing_->setValue(2.5);
     size_->setObjectName(QStringLiteral("gridSize"));
     size_->setRange(32, 512);
     size_->setSingleStep(16);
+    //: Unit suffix of a spin box: pixels.
     size_->setSuffix(tr(" px"));
     size_->setValue(96);
     counts_->setObjectName(QStringLiteral("dataCounts"));
