@@ -526,7 +526,8 @@ std::string sharedPretrainingProblem(const ExperimentConfig& config) {
   }
   const auto json = config.toJson();
   const auto other_json = other.toJson();
-  for (const char* field : {"catalog", "phantom", "plan", "pretrain", "pretrain_pool"}) {
+  for (const char* field :
+       {"catalog", "phantom", "plan", "pretrain", "pretrain_epochs", "pretrain_pool"}) {
     if (json.value(field, nlohmann::json()) != other_json.value(field, nlohmann::json()))
       return std::string("[pretraining_mismatch] ") + field + " differs from " + from.string() +
              "'s: both experiments must use the same data and pretraining";
@@ -606,6 +607,11 @@ const std::vector<std::string>& armNames() {
   return names;
 }
 
+const std::vector<std::string>& pretrainedArmNames() {
+  static const std::vector<std::string> names(armNames().begin() + 1, armNames().end());
+  return names;
+}
+
 nlohmann::json ExperimentConfig::toJson() const {
   nlohmann::json json = {{"name", name}, {"out", out}};
   if (catalog) json["catalog"] = catalogToJson(*catalog);
@@ -614,6 +620,7 @@ nlohmann::json ExperimentConfig::toJson() const {
   json["pretrain"] = templateToJson(pretrain, true);
   json["finetune"] = templateToJson(finetune, false);
   json["arms"] = arms;
+  if (!pretrain_epochs.empty()) json["pretrain_epochs"] = pretrain_epochs;
   json["label_budgets"] = label_budgets;
   json["seeds"] = seeds;
   json["jobs"] = jobs;
@@ -640,6 +647,20 @@ ExperimentConfig experimentFromJson(const nlohmann::json& json) {
   if (const auto* t = r.child("finetune"))
     config.finetune = templateFromJson(*t, root + ".finetune", false);
   r.get("arms", config.arms);
+  if (const auto* e = r.child("pretrain_epochs")) {
+    const std::string where = root + ".pretrain_epochs";
+    if (!e->is_object()) JsonReader::fail(where, "expected an object {ARM: epochs}");
+    for (const auto& [arm, epochs] : e->items()) {
+      if (arm == "scratch" ||
+          std::find(armNames().begin(), armNames().end(), arm) == armNames().end())
+        JsonReader::fail(where + "." + arm, "not a pretrained arm (expected one of " +
+                                                listText(pretrainedArmNames()) + ")");
+      if (!epochs.is_number_integer() || epochs.get<std::int64_t>() < 1 ||
+          epochs.get<std::int64_t>() > 100000)
+        JsonReader::fail(where + "." + arm, "expected an integer number of epochs, 1 to 100000");
+      config.pretrain_epochs[arm] = epochs.get<int>();
+    }
+  }
   r.get("label_budgets", config.label_budgets);
   if (const auto* s = r.child("seeds")) config.seeds = seedsFromJson(*s);
   r.get("jobs", config.jobs);
@@ -969,6 +990,8 @@ std::vector<Step> planSteps(const ExperimentConfig& config) {
       step.config.dataset = pretrain_dataset.string();
       step.config.out = step.dir;
       step.config.seed = seed;
+      if (const auto e = config.pretrain_epochs.find(arm); e != config.pretrain_epochs.end())
+        step.config.epochs = e->second;
       // The control arm learns the multitask targets of other images (ML-RECIPE: what is left
       // of pretraining when the targets carry no information about the image).
       step.config.pretext.variant = arm == "control" ? "multitask" : arm;

@@ -63,6 +63,11 @@ struct ExperimentConfig {
   // scratch | multitask | orientation | location | genesis | control (multitask pretraining on
   // permuted targets). Every arm but scratch has its own pretraining per seed.
   std::vector<std::string> arms = {"scratch", "multitask"};
+  // Pretraining epochs of an arm where they differ from pretrain.epochs (JSON "pretrain_epochs":
+  // {"location": 120}): a task that converges slower may learn longer. Any pretrained arm may be
+  // named (a study's defaults name arms some experiments do not run; those entries do nothing).
+  // Fine-tuning budgets stay equal for every arm.
+  std::map<std::string, int> pretrain_epochs;
   std::vector<int> label_budgets = {0};  // labelled subjects per fine-tuning; 0 = all
   std::vector<std::uint64_t> seeds = {1};
   int jobs = 0;  // prepare workers; 0 = all cores
@@ -103,6 +108,7 @@ void saveExperimentConfig(const ExperimentConfig& config);
 enum class FolderUse { kFree, kSameExperiment, kOtherExperiment, kOtherContent };
 FolderUse experimentFolderUse(const ExperimentConfig& config);
 const std::vector<std::string>& armNames();
+const std::vector<std::string>& pretrainedArmNames();  // armNames() without scratch
 // Whether the experiment prepares and pretrains on its pretraining pool: it has one and an arm
 // other than scratch (an all-scratch experiment ignores it).
 bool usesPretrainingPool(const ExperimentConfig& config);

@@ -169,6 +169,16 @@ json pairedVsScratch(const std::vector<const Run*>& arm_runs,
           {"bootstrap_samples", options.samples}};
 }
 
+// The arms this experiment pretrains whose epochs differ from pretrain.epochs.
+json armEpochs(const experiment::ExperimentConfig& c) {
+  json by_arm = json::object();
+  for (const auto& [arm, epochs] : c.pretrain_epochs) {
+    if (std::find(c.arms.begin(), c.arms.end(), arm) != c.arms.end() && epochs != c.pretrain.epochs)
+      by_arm[arm] = epochs;
+  }
+  return by_arm;
+}
+
 json sourceJson(const experiment::ExperimentConfig& c) {
   const auto full = c.toJson();
   json source = full.contains("phantom") ? json{{"phantom", full["phantom"]}}
@@ -294,6 +304,7 @@ json experimentReport(const StudyExperiment& entry, const StudyConfig& config) {
               {"label_budgets", c.label_budgets},
               {"seeds", c.seeds},
               {"pretrain_epochs", c.pretrain.epochs},
+              {"pretrain_epochs_by_arm", armEpochs(c)},
               {"finetune_epochs", c.finetune.epochs},
               {"network", c.finetune.network.toJson()},
               {"grid", {{"size", c.plan.grid.size}, {"spacing_mm", c.plan.grid.spacing_mm}}},
@@ -523,8 +534,10 @@ std::string reportMarkdown(const json& report, const std::string& plots_note) {
        << " mm; U-Net base width " << net.value("base_width", 0) << ", depth "
        << net.value("depth", 0) << ", encoder norm " << net.value("encoder_norm", "")
        << ", decoder norm " << net.value("decoder_norm", "") << "\n";
-    md << "- epochs: pretraining " << e["pretrain_epochs"] << ", fine-tuning "
-       << e["finetune_epochs"]
+    md << "- epochs: pretraining " << e["pretrain_epochs"];
+    for (const auto& [arm, epochs] : e.value("pretrain_epochs_by_arm", json::object()).items())
+      md << " (" << arm << " " << epochs << ")";
+    md << ", fine-tuning " << e["finetune_epochs"]
        << (e["pretraining_from"].get<std::string>().empty()
                ? ""
                : "; pretrained networks of `" + e["pretraining_from"].get<std::string>() + "`")

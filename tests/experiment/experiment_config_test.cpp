@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <numeric>
 #include <set>
 #include <stdexcept>
@@ -571,6 +572,52 @@ TEST(ExperimentCheck, PretextProblemsAreCheckedOnThePool) {
   EXPECT_TRUE(checkExperiment(c, good, &good).empty());
   // Without the pool's counts the check cannot be made.
   EXPECT_THROW(checkExperiment(c, goodCounts()), std::invalid_argument);
+}
+
+TEST(ExperimentConfig, PretrainingEpochsPerArmOverrideTheTemplateForThatArmOnly) {
+  nlohmann::json j = minimal();
+  j["arms"] = {"scratch", "location", "multitask"};
+  j["pretrain"] = {{"epochs", 25}};
+  j["pretrain_epochs"] = {{"location", 120}, {"genesis", 7}};
+  const ExperimentConfig c = experimentFromJson(j);
+  EXPECT_EQ(c.pretrain_epochs, (std::map<std::string, int>{{"genesis", 7}, {"location", 120}}));
+  EXPECT_EQ(experimentFromJson(c.toJson()).toJson(), c.toJson());
+  EXPECT_EQ(c.toJson()["pretrain_epochs"], j["pretrain_epochs"]);
+  EXPECT_FALSE(experimentFromJson(minimal()).toJson().contains("pretrain_epochs"));
+
+  // Location pretrains 120 epochs, multitask the template's 25; fine-tuning is the same for all.
+  std::map<std::string, int> pretrain_epochs;
+  std::set<int> finetune_epochs;
+  for (const Step& step : planSteps(c)) {
+    if (step.kind == Step::Kind::kPretrain) pretrain_epochs[step.arm] = step.config.epochs;
+    if (step.kind == Step::Kind::kFinetune) finetune_epochs.insert(step.config.epochs);
+  }
+  EXPECT_EQ(pretrain_epochs, (std::map<std::string, int>{{"location", 120}, {"multitask", 25}}));
+  EXPECT_EQ(finetune_epochs.size(), 1u);
+
+  const auto with = [](const nlohmann::json& value) {
+    nlohmann::json k = minimal();
+    k["pretrain_epochs"] = value;
+    return k;
+  };
+  EXPECT_NE(refusal(with({{"scratch", 10}}))
+                .find("experiment.pretrain_epochs.scratch: not a "
+                      "pretrained arm"),
+            std::string::npos);
+  EXPECT_NE(refusal(with({{"magic", 10}})).find("experiment.pretrain_epochs.magic"),
+            std::string::npos);
+  for (const nlohmann::json& bad : {nlohmann::json(0), nlohmann::json(-4), nlohmann::json(2.5),
+                                    nlohmann::json("120"), nlohmann::json(100001)}) {
+    EXPECT_NE(refusal(with({{"location", bad}}))
+                  .find("experiment.pretrain_epochs.location: "
+                        "expected an integer number of epochs"),
+              std::string::npos)
+        << bad;
+  }
+  EXPECT_NE(refusal(with(nlohmann::json::array({120})))
+                .find("experiment.pretrain_epochs: expected "
+                      "an object"),
+            std::string::npos);
 }
 
 TEST(ExperimentPlanSteps, PrepareThenPretrainingThenFinetuningWithTheirStates) {
