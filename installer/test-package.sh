@@ -5,9 +5,9 @@
 #      inside the package; the man pages and translations are there;
 #   3. with PLANELAB_TEST_INSTALL_PACKAGE=1 (CI sets it; it changes the system, so never by
 #      default) and as root: apt-get install ./planelab_*.deb, run the installed planelab-cli
-#      (--version, then phantom -> import -> curate) and planelab --version, check that the menu
-#      entry, icon and catalog MIME type are registered, then apt-get purge and check that nothing
-#      of the package is left.
+#      (--version, then phantom -> import -> curate) and planelab --version, start the menu
+#      entry's command line on the catalog, check that the catalog MIME type and its association
+#      are registered, then apt-get purge and check that nothing of the package is left.
 # Usage: installer/test-package.sh BUILD_DIR WORK_DIR
 # Exit 0 pass, 1 fail, 77 skipped part 3 (parts 1 and 2 passed).
 set -euo pipefail
@@ -89,6 +89,21 @@ assert cur["views"].get("sax", 0) > 0 and cur["views"].get("4ch", 0) == 1, cur["
 print("installed binaries: imported", imp["catalog_after"]["instances"], "instances; curated",
       cur["planes"], "planes,", cur["intersections"], "intersections, views", cur["views"])
 EOF
+# The menu entry's command line, as a desktop would run it for a double-clicked catalog, starts the
+# application on that catalog: after 6 s it is still in its event loop (timeout's 124) and has put
+# the catalog first in its recent list (QSettings under XDG_CONFIG_HOME). Under Xvfb, as the 3-D
+# scene needs OpenGL.
+exec_line=$(sed -n 's/^Exec=//p' /usr/share/applications/$app_id.desktop)
+launch=${exec_line//%f/$work/catalog.planelab}
+set +e
+env QT_QPA_PLATFORM=xcb LIBGL_ALWAYS_SOFTWARE=1 XDG_CONFIG_HOME="$work/config" \
+  xvfb-run -a -s "-screen 0 1280x800x24" timeout 6 $launch > launch.log 2>&1
+rc=$?
+set -e
+[ $rc -eq 124 ] || fail "the menu entry's command ($launch) exited $rc: $(tail -5 launch.log)"
+grep -q "catalog.planelab" "$work/config/PlaneLab/PlaneLab.conf" 2> /dev/null ||
+  fail "the menu entry's command did not open the catalog (recent list: $(cat "$work/config/PlaneLab/PlaneLab.conf" 2>&1))"
+echo "menu entry: '$exec_line' starts PlaneLab on a catalog"
 # The triggers of shared-mime-info and desktop-file-utils (when installed) registered the type and
 # the application for it.
 if command -v update-mime-database > /dev/null; then
