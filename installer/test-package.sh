@@ -90,14 +90,14 @@ print("installed binaries: imported", imp["catalog_after"]["instances"], "instan
       cur["planes"], "planes,", cur["intersections"], "intersections, views", cur["views"])
 EOF
 # The menu entry's command line, as a desktop would run it for a double-clicked catalog, starts the
-# application on that catalog: after 6 s it is still in its event loop (timeout's 124) and has put
+# application on that catalog: after 10 s it is still in its event loop (timeout's 124) and has put
 # the catalog first in its recent list (QSettings under XDG_CONFIG_HOME). Under Xvfb, as the 3-D
 # scene needs OpenGL.
 exec_line=$(sed -n 's/^Exec=//p' /usr/share/applications/$app_id.desktop)
 launch=${exec_line//%f/$work/catalog.planelab}
 set +e
 env QT_QPA_PLATFORM=xcb LIBGL_ALWAYS_SOFTWARE=1 XDG_CONFIG_HOME="$work/config" \
-  xvfb-run -a -s "-screen 0 1280x800x24" timeout 6 $launch > launch.log 2>&1
+  xvfb-run -a -s "-screen 0 1280x800x24" timeout 10 $launch > launch.log 2>&1
 rc=$?
 set -e
 [ $rc -eq 124 ] || fail "the menu entry's command ($launch) exited $rc: $(tail -5 launch.log)"
