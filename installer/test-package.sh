@@ -44,12 +44,12 @@ for f in usr/bin/planelab usr/bin/planelab-cli usr/share/man/man1/planelab.1.gz 
 done
 dpkg-deb -f "$deb" Depends | grep -q "libqt6widgets6" || fail "Depends lacks the computed Qt libraries"
 # The translations travel inside the binary: the packaged planelab speaks the system's language.
-help_zh=$(env LANG=zh_CN.UTF-8 LC_ALL= LC_MESSAGES= LANGUAGE= QT_QPA_PLATFORM=offscreen \
-          XDG_CONFIG_HOME="$work/config" "$root/usr/bin/planelab" --help 2>/dev/null)
-grep -q "要打开的目录文件" <<< "$help_zh" || fail "the packaged planelab is not in Chinese under LANG=zh_CN: $help_zh"
-help_de=$(env LANG=de_DE.UTF-8 LC_ALL= LC_MESSAGES= LANGUAGE= QT_QPA_PLATFORM=offscreen \
-          XDG_CONFIG_HOME="$work/config" "$root/usr/bin/planelab" --help 2>/dev/null)
-grep -q "Zu öffnende Katalogdatei" <<< "$help_de" || fail "the packaged planelab is not in German under LANG=de_DE: $help_de"
+for locale_text in "zh_CN:要打开的目录文件" "de_DE:Zu öffnende Katalogdatei"; do
+  locale=${locale_text%%:*}
+  help=$(env LANG=$locale.UTF-8 LC_ALL= LC_MESSAGES= LANGUAGE= QT_QPA_PLATFORM=offscreen \
+         XDG_CONFIG_HOME="$work/config" "$root/usr/bin/planelab" --help 2>/dev/null)
+  grep -q "${locale_text#*:}" <<< "$help" || fail "the packaged planelab does not speak $locale under LANG=$locale: $help"
+done
 echo "static checks: pass"
 
 # 3. Install, use, uninstall.

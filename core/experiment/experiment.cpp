@@ -651,10 +651,10 @@ ExperimentConfig experimentFromJson(const nlohmann::json& json) {
     const std::string where = root + ".pretrain_epochs";
     if (!e->is_object()) JsonReader::fail(where, "expected an object {ARM: epochs}");
     for (const auto& [arm, epochs] : e->items()) {
-      if (arm == "scratch" ||
-          std::find(armNames().begin(), armNames().end(), arm) == armNames().end())
-        JsonReader::fail(where + "." + arm, "not a pretrained arm (expected one of " +
-                                                listText(pretrainedArmNames()) + ")");
+      const auto& pretrained = pretrainedArmNames();
+      if (std::find(pretrained.begin(), pretrained.end(), arm) == pretrained.end())
+        JsonReader::fail(where + "." + arm,
+                         "not a pretrained arm (expected one of " + listText(pretrained) + ")");
       if (!epochs.is_number_integer() || epochs.get<std::int64_t>() < 1 ||
           epochs.get<std::int64_t>() > 100000)
         JsonReader::fail(where + "." + arm, "expected an integer number of epochs, 1 to 100000");

@@ -1,15 +1,15 @@
 #!/usr/bin/env python3
 """Checks PlaneLab's Qt Linguist files (translations/*.ts):
 
-1. in sync with the sources: lupdate run on ui/ and app/gui/main.cpp into a scratch file finds
+1. in sync with the sources: lupdate run on the sources the build translates (CMake's
+   PLANELAB_TRANSLATED_SOURCES, the list update_translations uses) into a scratch file finds
    exactly the messages the committed .ts files hold (else: run the update_translations target);
 2. complete: every message has a finished, non-empty translation (every plural form too);
 3. consistent: each translation keeps its source's %1..%9 / %n placeholders and, where the source
    has a keyboard accelerator (&F), an accelerator of its own.
 
-Usage: check_translations.py LUPDATE SOURCE_ROOT TS_FILE...
+Usage: check_translations.py LUPDATE INCLUDE_ROOT TS_FILE... --sources SOURCE...
 """
-import glob
 import os
 import re
 import subprocess
@@ -37,18 +37,18 @@ def messages(path):
 
 
 def main():
-    lupdate, root, ts_files = sys.argv[1], sys.argv[2], sys.argv[3:]
+    args = sys.argv[1:]
+    split = args.index("--sources")
+    lupdate, root, ts_files, translated = args[0], args[1], args[2:split], args[split + 1:]
     problems = []
     with tempfile.TemporaryDirectory() as scratch:
         fresh = os.path.join(scratch, "fresh.ts")
-        # Headers before sources, with the include root, as the update_translations target
-        # passes them: lupdate then knows each class's namespace and Q_OBJECT.
-        ui = os.path.join(root, "ui")
-        headers = sorted(glob.glob(os.path.join(ui, "**", "*.h"), recursive=True))
-        sources = sorted(glob.glob(os.path.join(ui, "**", "*.cpp"), recursive=True))
+        # Headers first, with the include root: lupdate then knows each class's namespace and
+        # Q_OBJECT before it meets the class's tr() calls.
+        headers = sorted(f for f in translated if f.endswith(".h"))
+        sources = sorted(f for f in translated if not f.endswith(".h"))
         subprocess.run([lupdate, "-silent", "-no-obsolete", "-locations", "none", "-I", root]
-                       + headers + sources + [os.path.join(root, "app", "gui", "main.cpp"),
-                                              "-ts", fresh],
+                       + headers + sources + ["-ts", fresh],
                        check=True, stderr=subprocess.DEVNULL)
         wanted = set(messages(fresh))
     for ts in ts_files:
