@@ -9,7 +9,7 @@
 #   3. runs the training-step benchmark on CUDA for the compact and paper presets, C++ against
 #      the same architecture in Python PyTorch on the same LibTorch.
 # Output goes to $OUT (the device tool's folder) or build/gpu-check.
-#   bash scripts/gpu-check.sh
+#   bash scripts/gpu-check.sh        (REPEATS=N: the step benchmark keeps the best of N repeats)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=${OUT:-$root/build/gpu-check}
@@ -53,5 +53,6 @@ if ! "$py" -c 'import sys, torch; sys.exit(0 if torch.cuda.is_available() else 1
   echo "no CUDA device: benchmarking the compact configurations on the CPU only"
   paper=()
 fi
-"$build/bench/train_step_bench" --device cuda --threads "$threads" --python "$py" "${paper[@]}" \
+"$build/bench/train_step_bench" --device cuda --threads "$threads" --repeats "${REPEATS:-1}" \
+  --python "$py" "${paper[@]}" \
   --json | tee "$out/train_step_bench.json"
