@@ -535,8 +535,14 @@ std::string reportMarkdown(const json& report, const std::string& plots_note) {
        << net.value("depth", 0) << ", encoder norm " << net.value("encoder_norm", "")
        << ", decoder norm " << net.value("decoder_norm", "") << "\n";
     md << "- epochs: pretraining " << e["pretrain_epochs"];
-    for (const auto& [arm, epochs] : e.value("pretrain_epochs_by_arm", json::object()).items())
-      md << " (" << arm << " " << epochs << ")";
+    // A named copy: items() of the temporary that value() returns would dangle in the loop.
+    const json by_arm = e.value("pretrain_epochs_by_arm", json::object());
+    std::string separator = " (";
+    for (const auto& [arm, epochs] : by_arm.items()) {
+      md << separator << arm << " " << epochs;
+      separator = ", ";
+    }
+    if (!by_arm.empty()) md << ")";
     md << ", fine-tuning " << e["finetune_epochs"]
        << (e["pretraining_from"].get<std::string>().empty()
                ? ""

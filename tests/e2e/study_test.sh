@@ -19,6 +19,7 @@ cat > "$work/tiny.json" <<JSON
                 "network": {"base_width": 4, "depth": 3}},
    "finetune": {"threads": 1, "workers": 1, "epochs": 2, "batch_size": 8,
                 "network": {"base_width": 4, "depth": 3}},
+   "pretrain_epochs": {"multitask": 5, "control": 4},
    "seeds": [1, 2], "jobs": 2},
  "experiments": [
    {"id": "seg", "name": "segmentation", "arms": ["scratch", "multitask", "control"],
@@ -173,7 +174,8 @@ assert abs(float(one["value"]) - evaluation("seg", "control", 2, 1)["mean_dice_3
 md = open(os.path.join(out, "report.md")).read()
 for text in ("## seg: segmentation", "## cls: classification", "| multitask | 2 | 2 |",
              "## Calibration", "![seg](seg.png)", "Δ mean Dice vs scratch",
-             "always answering the training split's most common class (" + top + ")"):
+             "always answering the training split's most common class (" + top + ")",
+             "- epochs: pretraining 6 (control 4, multitask 5), fine-tuning 2\n"):
     assert text in md, text
 for name in ("seg.png", "cls.png"):
     data = open(os.path.join(out, name), "rb").read()
